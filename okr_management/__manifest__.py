@@ -1,0 +1,30 @@
+{
+    "name": "OKR Management",
+    "version": "18.0.1.0.0",
+    "category": "Human Resources/OKR",
+    "summary": "Objectives and key results that cascade from company to people, "
+    "with one-minute check-ins, computed status and an alignment tree",
+    "author": "OKR Factory Suite",
+    "website": "https://github.com/okr-factory/okr-suite",
+    "license": "LGPL-3",
+    "maintainers": ["okr-factory"],
+    "development_status": "Beta",
+    "depends": ["hr", "mail", "web_hierarchy", "gamification"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
+    "data": [
+        "security/okr_security.xml",
+        "security/ir.model.access.csv",
+        "data/okr_data.xml",
+        "views/okr_check_in_views.xml",
+        "views/okr_key_result_views.xml",
+        "views/okr_objective_views.xml",
+        "views/okr_cycle_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/okr_menus.xml",
+    ],
+    "demo": [
+        "demo/okr_demo.xml",
+    ],
+    "application": True,
+    "installable": True,
+}

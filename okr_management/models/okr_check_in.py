@@ -1,0 +1,88 @@
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class OkrCheckIn(models.Model):
+    _name = "okr.check.in"
+    _description = "OKR Check-in"
+    _order = "date desc, id desc"
+    _rec_name = "key_result_id"
+
+    key_result_id = fields.Many2one(
+        "okr.key.result", required=True, index=True, ondelete="cascade"
+    )
+    objective_id = fields.Many2one(
+        related="key_result_id.objective_id", store=True, index=True
+    )
+    cycle_id = fields.Many2one(related="key_result_id.cycle_id", store=True, index=True)
+    company_id = fields.Many2one(related="key_result_id.company_id", store=True)
+    owner_id = fields.Many2one(related="key_result_id.owner_id", string="Key Result Owner")
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    value = fields.Float(required=True)
+    confidence = fields.Integer(default=5, help="From 0 (no chance) to 10 (certain).")
+    note = fields.Text()
+    user_id = fields.Many2one(
+        "res.users", string="Checked in by", required=True, default=lambda self: self.env.user
+    )
+    source = fields.Selection(
+        [("manual", "Manual"), ("api", "API"), ("import", "Import")],
+        default="manual",
+        required=True,
+        help="Where the value came from.",
+    )
+    progress = fields.Float(
+        compute="_compute_progress",
+        store=True,
+        aggregator="avg",
+        help="The key result's progress at this value.",
+    )
+    unit = fields.Char(related="key_result_id.unit")
+
+    @api.depends(
+        "value",
+        "key_result_id.start_value",
+        "key_result_id.target_value",
+        "key_result_id.direction",
+        "key_result_id.maintain_mode",
+    )
+    def _compute_progress(self):
+        for check_in in self:
+            check_in.progress = (
+                check_in.key_result_id._progress_for_value(check_in.value)
+                if check_in.key_result_id
+                else 0.0
+            )
+
+    @api.constrains("confidence")
+    def _check_confidence(self):
+        for check_in in self:
+            if not 0 <= check_in.confidence <= 10:
+                raise ValidationError(
+                    _(
+                        "Confidence must lie between 0 and 10 (got %s).",
+                        check_in.confidence,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        key_result_ids_by_source = defaultdict(set)
+        for vals in vals_list:
+            key_result_ids_by_source[vals.get("source", "manual")].add(
+                vals.get("key_result_id")
+            )
+        for source, key_result_ids in key_result_ids_by_source.items():
+            self.env["okr.key.result"].browse(
+                key_result_ids - {None, False}
+            )._check_check_in_allowed(source)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.key_result_id._check_check_in_allowed(vals.get("source", "manual"))
+        return super().write(vals)
+
+    def unlink(self):
+        self.key_result_id._check_check_in_allowed("manual")
+        return super().unlink()

@@ -1,0 +1,319 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+
+LEVEL_SELECTION = [
+    ("company", "Company"),
+    ("department", "Department"),
+    ("team", "Team"),
+    ("individual", "Individual"),
+]
+LEVEL_RANK = {level: rank for rank, (level, _label) in enumerate(LEVEL_SELECTION)}
+
+
+class OkrObjective(models.Model):
+    _name = "okr.objective"
+    _description = "OKR Objective"
+    _inherit = ["mail.thread", "mail.activity.mixin", "okr.pace.mixin"]
+    _order = "sequence, id"
+    _parent_store = True
+
+    name = fields.Char(required=True, tracking=True)
+    description = fields.Html()
+    sequence = fields.Integer(default=10)
+    color = fields.Integer()
+    cycle_id = fields.Many2one(
+        "okr.cycle",
+        required=True,
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        domain="[('state', '!=', 'closed')]",
+    )
+    company_id = fields.Many2one(
+        related="cycle_id.company_id", store=True, index=True, precompute=True
+    )
+    level = fields.Selection(
+        LEVEL_SELECTION, required=True, default="individual", tracking=True
+    )
+    owner_id = fields.Many2one(
+        "hr.employee",
+        string="Owner",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.user.employee_id,
+        check_company=True,
+    )
+    user_id = fields.Many2one(
+        related="owner_id.user_id", string="Owner User", store=True, index=True
+    )
+    department_id = fields.Many2one(
+        "hr.department",
+        string="Primary Department",
+        compute="_compute_department_id",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        help="The department responsible for the objective.",
+    )
+    support_department_ids = fields.Many2many(
+        "hr.department",
+        "okr_objective_support_department_rel",
+        "objective_id",
+        "department_id",
+        string="Supporting Departments",
+        help="Departments that contribute to the objective without owning it.",
+    )
+    parent_id = fields.Many2one(
+        "okr.objective",
+        string="Aligned To",
+        index=True,
+        tracking=True,
+        ondelete="set null",
+        help="The objective of a higher or equal level this one contributes to.",
+    )
+    parent_path = fields.Char(index=True)
+    child_ids = fields.One2many("okr.objective", "parent_id", string="Aligned Objectives")
+    parent_key_result_id = fields.Many2one(
+        "okr.key.result",
+        string="Contributes To Key Result",
+        domain="[('objective_id', '=', parent_id)]",
+        ondelete="set null",
+    )
+    key_result_ids = fields.One2many("okr.key.result", "objective_id", string="Key Results")
+    key_result_count = fields.Integer(compute="_compute_key_result_count")
+    visibility = fields.Selection(
+        [
+            ("public", "Everyone in the company"),
+            ("department", "Department and the departments above it"),
+            ("private", "Owner and managers only"),
+        ],
+        default="public",
+        required=True,
+        tracking=True,
+    )
+    progress = fields.Float(
+        compute="_compute_progress",
+        store=True,
+        aggregator="avg",
+        help="Weighted mean of the key results' progress, from 0.0 to 1.0.",
+    )
+    score = fields.Float(
+        compute="_compute_score",
+        store=True,
+        aggregator="avg",
+        help="Weighted mean of the key results' scores, set when the cycle closes.",
+    )
+    score_display = fields.Char(string="Score (scale)", compute="_compute_score_display")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("active", "Active"),
+            ("done", "Done"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    last_check_in_date = fields.Date(
+        compute="_compute_last_check_in_date",
+        store=True,
+        help="The latest check-in on any of its key results.",
+    )
+    days_since_check_in = fields.Integer(
+        string="Days Since Last Check-in",
+        compute="_compute_days_since_check_in",
+    )
+    is_aligned_to_company = fields.Boolean(
+        compute="_compute_is_aligned_to_company",
+        store=True,
+        recursive=True,
+        help="Set when the alignment chain of this objective leads up to a "
+        "company objective.",
+    )
+    is_unaligned = fields.Boolean(
+        string="Missing Alignment",
+        compute="_compute_is_unaligned",
+        search="_search_is_unaligned",
+        help="Set when the Settings require alignment and this objective below "
+        "company level has no parent objective.",
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("owner_id")
+    def _compute_department_id(self):
+        for objective in self:
+            if objective.owner_id and not objective.department_id:
+                objective.department_id = objective.owner_id.department_id
+
+    @api.depends("key_result_ids")
+    def _compute_key_result_count(self):
+        counts = dict(
+            self.env["okr.key.result"]._read_group(
+                [("objective_id", "in", self.ids)], ["objective_id"], ["__count"]
+            )
+        )
+        for objective in self:
+            objective.key_result_count = counts.get(objective._origin, 0)
+
+    @api.depends("key_result_ids.progress", "key_result_ids.weight")
+    def _compute_progress(self):
+        for objective in self:
+            objective.progress = objective._weighted_mean("progress")
+
+    @api.depends("key_result_ids.score", "key_result_ids.weight")
+    def _compute_score(self):
+        for objective in self:
+            objective.score = objective._weighted_mean("score")
+
+    @api.depends("key_result_ids.last_check_in_date")
+    def _compute_last_check_in_date(self):
+        for objective in self:
+            dates = objective.key_result_ids.filtered("last_check_in_date").mapped(
+                "last_check_in_date"
+            )
+            objective.last_check_in_date = max(dates) if dates else False
+
+    @api.depends("last_check_in_date")
+    def _compute_days_since_check_in(self):
+        today = fields.Date.context_today(self)
+        for objective in self:
+            since = objective.last_check_in_date or objective.create_date
+            objective.days_since_check_in = (
+                (today - fields.Date.to_date(since)).days if since else 0
+            )
+
+    @api.depends("score")
+    def _compute_score_display(self):
+        for objective in self:
+            objective.score_display = self._format_score(objective.score)
+
+    @api.depends("level", "parent_id.is_aligned_to_company")
+    def _compute_is_aligned_to_company(self):
+        for objective in self:
+            objective.is_aligned_to_company = objective.level == "company" or bool(
+                objective.parent_id.is_aligned_to_company
+            )
+
+    @api.depends("level", "parent_id")
+    def _compute_is_unaligned(self):
+        required = self._alignment_required()
+        for objective in self:
+            objective.is_unaligned = (
+                required and objective.level != "company" and not objective.parent_id
+            )
+
+    def _search_is_unaligned(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(_("Missing Alignment can only be searched with = or !=."))
+        unaligned = (operator == "=") == bool(value)
+        if not self._alignment_required():
+            return expression.FALSE_DOMAIN if unaligned else expression.TRUE_DOMAIN
+        if unaligned:
+            return [("level", "!=", "company"), ("parent_id", "=", False)]
+        return ["|", ("level", "=", "company"), ("parent_id", "!=", False)]
+
+    def _weighted_mean(self, field_name):
+        key_results = self.key_result_ids
+        total_weight = sum(key_results.mapped("weight"))
+        if not total_weight:
+            return 0.0
+        return sum(kr[field_name] * kr.weight for kr in key_results) / total_weight
+
+    @api.model
+    def _alignment_required(self):
+        return (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("okr_management.require_alignment", "False")
+            == "True"
+        )
+
+    @api.model
+    def _get_score_scale(self):
+        return (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("okr_management.score_scale", "unit")
+        )
+
+    @api.model
+    def _format_score(self, score):
+        """Display a 0.0-1.0 score in the scale chosen in the Settings."""
+        if self._get_score_scale() == "five":
+            return f"{1.0 + 4.0 * (score or 0.0):.1f} / 5"
+        return f"{score or 0.0:.2f}"
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("parent_id")
+    def _check_parent_id(self):
+        if self._has_cycle():
+            raise ValidationError(
+                _("Aligned To: an objective cannot be aligned to itself or to "
+                  "one of the objectives aligned to it.")
+            )
+        for objective in self.filtered("parent_id"):
+            parent = objective.parent_id
+            if LEVEL_RANK[parent.level] > LEVEL_RANK[objective.level]:
+                raise ValidationError(
+                    _(
+                        "Aligned To: '%(objective)s' is a %(level)s objective; it "
+                        "cannot be aligned to '%(parent)s', a lower-level "
+                        "(%(parent_level)s) objective.",
+                        objective=objective.name,
+                        level=dict(LEVEL_SELECTION)[objective.level],
+                        parent=parent.name,
+                        parent_level=dict(LEVEL_SELECTION)[parent.level],
+                    )
+                )
+            cycle, parent_cycle = objective.cycle_id, parent.cycle_id
+            if parent_cycle != cycle and (
+                parent_cycle.date_start > cycle.date_start
+                or parent_cycle.date_end < cycle.date_end
+            ):
+                raise ValidationError(
+                    _(
+                        "Aligned To: '%(parent)s' belongs to cycle '%(parent_cycle)s', "
+                        "which does not enclose cycle '%(cycle)s' of '%(objective)s'.",
+                        parent=parent.name,
+                        parent_cycle=parent_cycle.name,
+                        cycle=cycle.name,
+                        objective=objective.name,
+                    )
+                )
+
+    @api.constrains("parent_key_result_id", "parent_id")
+    def _check_parent_key_result_id(self):
+        for objective in self.filtered("parent_key_result_id"):
+            if objective.parent_key_result_id.objective_id != objective.parent_id:
+                raise ValidationError(
+                    _(
+                        "Contributes To Key Result: '%(kr)s' is not a key result "
+                        "of the parent objective of '%(objective)s'.",
+                        kr=objective.parent_key_result_id.name,
+                        objective=objective.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_activate(self):
+        self.write({"state": "active"})
+        return True
+
+    def action_cancel(self):
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_reset_to_draft(self):
+        self.write({"state": "draft"})
+        return True

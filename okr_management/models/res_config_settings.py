@@ -1,0 +1,60 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    okr_on_track_ratio = fields.Float(
+        string="On Track from (share of pace)",
+        config_parameter="okr_management.on_track_ratio",
+        default=0.9,
+        help="A key result or objective is on track when its progress reaches "
+        "this share of the expected progress.",
+    )
+    okr_off_track_ratio = fields.Float(
+        string="Off Track below (share of pace)",
+        config_parameter="okr_management.off_track_ratio",
+        default=0.6,
+        help="Below this share of the expected progress, it is off track; in "
+        "between the two thresholds, at risk.",
+    )
+    okr_require_alignment = fields.Boolean(
+        string="Require Alignment",
+        config_parameter="okr_management.require_alignment",
+        help="Flag department, team and individual objectives that are not "
+        "aligned to a parent objective.",
+    )
+    okr_score_scale = fields.Selection(
+        [("unit", "0.0 - 1.0 (0.7 is a good stretch)"), ("five", "1 - 5 (2.5 - 3.5 is healthy)")],
+        string="Scoring Scale",
+        default="unit",
+        config_parameter="okr_management.score_scale",
+    )
+
+    @api.constrains("okr_on_track_ratio", "okr_off_track_ratio")
+    def _check_okr_status_ratios(self):
+        for settings in self:
+            if not 0.0 <= settings.okr_off_track_ratio <= settings.okr_on_track_ratio <= 1.0:
+                raise ValidationError(
+                    _(
+                        "Off Track below (%(off)s) must lie between 0 and On Track "
+                        "from (%(on)s), which must not exceed 1.",
+                        off=settings.okr_off_track_ratio,
+                        on=settings.okr_on_track_ratio,
+                    )
+                )
+
+    def set_values(self):
+        params = self.env["ir.config_parameter"].sudo()
+        before = (
+            params.get_param("okr_management.on_track_ratio"),
+            params.get_param("okr_management.off_track_ratio"),
+        )
+        super().set_values()
+        after = (
+            params.get_param("okr_management.on_track_ratio"),
+            params.get_param("okr_management.off_track_ratio"),
+        )
+        if before != after:
+            self.env["okr.cycle"]._cron_update_status()
