@@ -12,9 +12,17 @@
     "depends": ["okr_management", "hr_appraisal_oca"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
+        "security/okr_hr_appraisal_security.xml",
         "security/ir.model.access.csv",
+        "views/hr_appraisal_views.xml",
+        "views/okr_appraisal_report_views.xml",
+        "views/okr_appraisal_report_export_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/okr_hr_appraisal_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/okr_hr_appraisal_demo.xml",
+    ],
     "installable": True,
     "auto_install": False,
 }

@@ -14,17 +14,34 @@
     "data": [
         "security/okr_security.xml",
         "security/ir.model.access.csv",
+        "security/okr_template_security.xml",
         "data/okr_data.xml",
+        "wizard/okr_check_in_wizard_views.xml",
+        "wizard/okr_team_check_in_views.xml",
+        "wizard/okr_template_apply_views.xml",
+        "wizard/okr_carry_over_views.xml",
         "views/okr_check_in_views.xml",
         "views/okr_key_result_views.xml",
         "views/okr_objective_views.xml",
         "views/okr_cycle_views.xml",
         "views/res_config_settings_views.xml",
+        "views/hr_department_views.xml",
+        "views/okr_objective_template_views.xml",
+        "report/okr_adoption_report_views.xml",
         "views/okr_menus.xml",
     ],
     "demo": [
         "demo/okr_demo.xml",
+        "demo/okr_template_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "okr_management/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "okr_management/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
     "installable": True,
 }

@@ -11,9 +11,18 @@
     "development_status": "Beta",
     "depends": ["okr_management", "mrp", "quality_control_mrp_oca"],
     "data": [
+        "security/okr_mrp_security.xml",
         "security/ir.model.access.csv",
+        "data/okr_mrp_data.xml",
+        "views/okr_key_result_link_wizard_views.xml",
+        "views/okr_key_result_views.xml",
+        "views/mrp_workorder_views.xml",
+        "views/mrp_production_views.xml",
+        "views/mrp_workcenter_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/okr_mrp_demo.xml",
+    ],
     "installable": True,
     "auto_install": False,
 }

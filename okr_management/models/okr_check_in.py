@@ -39,6 +39,13 @@ class OkrCheckIn(models.Model):
         help="The key result's progress at this value.",
     )
     unit = fields.Char(related="key_result_id.unit")
+    expected_progress = fields.Float(
+        compute="_compute_expected_progress",
+        store=True,
+        aggregator="avg",
+        help="The cycle's expected progress on the check-in date: the even-pace "
+        "line the progress is compared with.",
+    )
 
     @api.depends(
         "value",
@@ -53,6 +60,13 @@ class OkrCheckIn(models.Model):
                 check_in.key_result_id._progress_for_value(check_in.value)
                 if check_in.key_result_id
                 else 0.0
+            )
+
+    @api.depends("date", "cycle_id.date_start", "cycle_id.date_end")
+    def _compute_expected_progress(self):
+        for check_in in self:
+            check_in.expected_progress = check_in.cycle_id._get_expected_progress(
+                check_in.date
             )
 
     @api.constrains("confidence")

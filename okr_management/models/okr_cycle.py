@@ -8,7 +8,7 @@ class OkrCycle(models.Model):
     _inherit = ["mail.thread"]
     _order = "date_start desc, id desc"
 
-    name = fields.Char(required=True, translate=True, tracking=True)
+    name = fields.Char(required=True, tracking=True)
     date_start = fields.Date(string="Start Date", required=True, tracking=True)
     date_end = fields.Date(string="End Date", required=True, tracking=True)
     state = fields.Selection(
@@ -100,11 +100,18 @@ class OkrCycle(models.Model):
         key_results._grade_from_progress()
         self.write({"state": "closed"})
         objectives = self.objective_ids.filtered(lambda o: o.state == "active")
-        objectives.write({"state": "done"})
+        # the summary posted on the cycle tells it: no message per objective
+        objectives.with_context(tracking_disable=True).write({"state": "done"})
         self.flush_recordset()
         for cycle in self:
             cycle._post_close_summary()
         return True
+
+    def action_export_xlsx(self):
+        """Download the cycle as a workbook: objectives with their alignment
+        path, key results and check-ins."""
+        self.ensure_one()
+        return self.env["okr.cycle.export"].action_download(self)
 
     def action_reopen(self):
         self.write({"state": "running"})

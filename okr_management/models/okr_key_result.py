@@ -1,7 +1,11 @@
+import threading
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlsplit
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.http import request
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 
 DIRECTION_SELECTION = [
     ("increase", "Increase"),
@@ -122,8 +126,39 @@ class OkrKeyResult(models.Model):
     check_in_count = fields.Integer(compute="_compute_check_in_count")
     last_check_in_date = fields.Date(compute="_compute_from_check_ins", store=True)
     deadline = fields.Date()
-    state = fields.Selection(related="objective_id.state")
-    cycle_state = fields.Selection(related="cycle_id.state")
+    state = fields.Selection(related="objective_id.state", string="Objective State")
+    cycle_state = fields.Selection(related="cycle_id.state", string="Cycle State")
+    score_display = fields.Char(
+        string="Score (scale)", compute="_compute_score_display"
+    )
+    target_reached_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="The day the key result first reached its target; its owner then "
+        "received the Target Reached badge.",
+    )
+    forecast_progress = fields.Float(
+        string="Forecast",
+        compute="_compute_forecast_progress",
+        help="Projected progress at the end of the cycle: the least-squares line "
+        "of the value over time, through the start value at the cycle start and "
+        "the check-ins, evaluated at the cycle end.",
+    )
+    new_value = fields.Float(
+        compute="_compute_new_value",
+        inverse="_inverse_new_value",
+        help="Type a new value to check in: a changed value becomes a check-in.",
+    )
+    new_confidence = fields.Integer(
+        compute="_compute_new_value",
+        inverse="_inverse_new_value",
+        help="Confidence (0-10) given with the new value.",
+    )
+    check_in_note = fields.Char(
+        compute="_compute_new_value",
+        inverse="_inverse_new_value",
+        help="Note given with the new value.",
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -191,7 +226,16 @@ class OkrKeyResult(models.Model):
     )
     def _compute_progress(self):
         for key_result in self:
-            key_result.progress = key_result._progress_for_value(key_result.current_value)
+            key_result.progress = key_result._progress_for_value(
+                key_result.current_value
+            )
+        self._schedule_target_reached_recognition()
+
+    @api.depends("score")
+    def _compute_score_display(self):
+        format_score = self.env["okr.objective"]._format_score
+        for key_result in self:
+            key_result.score_display = format_score(key_result.score)
 
     def _compute_check_in_count(self):
         counts = dict(
@@ -201,6 +245,127 @@ class OkrKeyResult(models.Model):
         )
         for key_result in self:
             key_result.check_in_count = counts.get(key_result._origin, 0)
+
+    @api.depends(
+        "start_value",
+        "target_value",
+        "direction",
+        "maintain_mode",
+        "current_value",
+        "check_in_ids.date",
+        "check_in_ids.value",
+        "cycle_id.date_start",
+        "cycle_id.date_end",
+    )
+    def _compute_forecast_progress(self):
+        """Least-squares line of the value over the days of the cycle, through
+        the start value at the cycle start and every check-in, evaluated at the
+        cycle end. Check-ins of all key results are read in one query."""
+        points = defaultdict(list)
+        real_ids = [kr_id for kr_id in self._origin.ids if kr_id]
+        if real_ids:
+            check_ins = (
+                self.env["okr.check.in"]
+                .sudo()
+                .search_fetch(
+                    [("key_result_id", "in", real_ids)],
+                    ["key_result_id", "date", "value"],
+                    order="id",
+                )
+            )
+            for check_in in check_ins:
+                points[check_in.key_result_id.id].append(
+                    (check_in.date, check_in.value)
+                )
+        for key_result in self:
+            cycle = key_result.cycle_id
+            if not (cycle.date_start and cycle.date_end):
+                key_result.forecast_progress = key_result.progress
+                continue
+            series = [(cycle.date_start, key_result.start_value)]
+            series += points.get(key_result._origin.id, [])
+            value = self._forecast_value(series, cycle.date_start, cycle.date_end)
+            if value is None:
+                key_result.forecast_progress = key_result.progress
+            else:
+                key_result.forecast_progress = min(
+                    max(key_result._progress_for_value(value), 0.0), 1.0
+                )
+
+    @api.model
+    def _forecast_value(self, series, date_start, date_end):
+        """Value at ``date_end`` of the least-squares line through ``series``
+        (a list of (date, value)); None when the dates do not span a line."""
+        xs = [(date - date_start).days for date, _value in series]
+        ys = [value for _date, value in series]
+        count = len(xs)
+        mean_x, mean_y = sum(xs) / count, sum(ys) / count
+        variance = sum((x - mean_x) ** 2 for x in xs)
+        if not variance:
+            return None
+        slope = (
+            sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+            / variance
+        )
+        return mean_y + slope * ((date_end - date_start).days - mean_x)
+
+    @api.depends("current_value", "confidence", "last_check_in_date")
+    def _compute_new_value(self):
+        for key_result in self:
+            key_result.new_value = key_result.current_value
+            key_result.new_confidence = key_result._get_check_in_confidence()
+            key_result.check_in_note = False
+
+    def _inverse_new_value(self):
+        # The three fields share this inverse; a field left out of the write is
+        # not in the cache (and protected from its compute): use its default.
+        cache = self.env.cache
+
+        def typed(key_result, field_name, default):
+            field = self._fields[field_name]
+            if cache.contains(key_result, field):
+                return cache.get(key_result, field)
+            return default
+
+        check_ins = [
+            (
+                key_result,
+                typed(key_result, "new_value", key_result.current_value),
+                typed(
+                    key_result,
+                    "new_confidence",
+                    key_result._get_check_in_confidence(),
+                ),
+                typed(key_result, "check_in_note", False),
+            )
+            for key_result in self
+        ]
+        for key_result, value, confidence, note in check_ins:
+            key_result._check_in_if_changed(value, confidence, note)
+        # what was typed is now a check-in: show the current values again
+        self.invalidate_recordset(["new_value", "new_confidence", "check_in_note"])
+
+    def _check_in_if_changed(self, value, confidence, note):
+        """Check in when the value or the confidence differs from the current
+        one, or a note is given; otherwise create nothing. One place for the
+        team check-in list and the team check-in wizard.
+
+        Returns the id of the new check-in, or False.
+        """
+        self.ensure_one()
+        value_changed = float_compare(value, self.current_value, precision_digits=6)
+        confidence_changed = confidence != self._get_check_in_confidence()
+        if not value_changed and not confidence_changed and not note:
+            return False
+        return self.action_check_in(value, confidence=confidence, note=note)
+
+    def _get_check_in_confidence(self):
+        """Confidence a new check-in starts from: the latest one given, or the
+        check-in default before the first check-in."""
+        self.ensure_one()
+        if self.last_check_in_date:
+            return self.confidence
+        return self.env["okr.check.in"]._fields["confidence"].default(self)
 
     def _progress_for_value(self, value):
         """Progress (0.0-1.0) this key result would have at ``value``.
@@ -304,6 +469,10 @@ class OkrKeyResult(models.Model):
         Returns the id of the new check-in.
         """
         self.ensure_one()
+        if not self.exists():
+            raise UserError(
+                _("Key result %(id)s does not exist (or was deleted).", id=self.id)
+            )
         vals = {
             "key_result_id": self.id,
             "value": self._parse_number(value, _("Value")),
@@ -314,17 +483,52 @@ class OkrKeyResult(models.Model):
         vals["source"] = self._get_check_in_source()
         return self.env["okr.check.in"].create(vals).id
 
+    def action_open_check_in_wizard(self):
+        """The quick check-in on this key result."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Check-in: %(kr)s", kr=self.name),
+            "res_model": "okr.check.in.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_objective_id": self.objective_id.id,
+                "default_key_result_id": self.id,
+            },
+        }
+
+    def action_open_check_in_history(self):
+        """The check-in history graph of this key result: progress against
+        the expected pace."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "okr_management.okr_check_in_action_history"
+        )
+        action["domain"] = [("key_result_id", "=", self.id)]
+        action["context"] = {"default_key_result_id": self.id}
+        action["display_name"] = _("Check-ins: %(kr)s", kr=self.name)
+        return action
+
     @api.model
     def _parse_number(self, value, field_label):
         if isinstance(value, bool) or value is None:
             raise UserError(
-                _("%(field)s: a number is required, got %(value)r.", field=field_label, value=value)
+                _(
+                    "%(field)s: a number is required, got %(value)r.",
+                    field=field_label,
+                    value=value,
+                )
             )
         try:
             return float(value)
         except (TypeError, ValueError):
             raise UserError(
-                _("%(field)s: a number is required, got %(value)r.", field=field_label, value=value)
+                _(
+                    "%(field)s: a number is required, got %(value)r.",
+                    field=field_label,
+                    value=value,
+                )
             ) from None
 
     def _get_check_in_source(self):
@@ -333,11 +537,10 @@ class OkrKeyResult(models.Model):
             return self.env.context["okr_check_in_source"]
         if self.env.context.get("import_file"):
             return "import"
-        try:
-            path = request and request.httprequest.path or ""
-        except RuntimeError:
-            path = ""
-        if path.startswith(("/jsonrpc", "/xmlrpc", "/json/")):
+        # Odoo unbinds the request while it dispatches /jsonrpc and /xmlrpc
+        # calls; the serving thread still knows the URL.
+        url = getattr(threading.current_thread(), "url", "") or ""
+        if urlsplit(url).path.startswith(("/jsonrpc", "/xmlrpc")):
             return "api"
         return "manual"
 
@@ -354,25 +557,203 @@ class OkrKeyResult(models.Model):
                         cycle=key_result.cycle_id.name,
                     )
                 )
-        if self.env.su:
-            return
-        if self.env.user.has_group("okr_management.group_okr_manager"):
-            return
-        managed = self.env["hr.employee"].search(
-            [("id", "child_of", self.env.user.employee_ids.ids)]
-        )
-        for key_result in self:
-            if key_result.owner_id not in managed and key_result.objective_id.owner_id not in managed:
-                raise AccessError(
-                    _(
-                        "Key result '%(kr)s': you can only check in on key "
-                        "results you own or manage.",
-                        kr=key_result.name,
-                    )
+        forbidden = self - self._filter_check_in_allowed()
+        if forbidden:
+            raise AccessError(
+                _(
+                    "Key result '%(kr)s': you can only check in on key "
+                    "results you own or manage.",
+                    kr=forbidden[0].name,
                 )
+            )
+
+    def _filter_check_in_allowed(self):
+        """The key results the current user may check in on: all for OKR
+        managers, else those they own or manage (owner of the key result or
+        of its objective in their reporting line)."""
+        if self.env.su or self.env.user.has_group("okr_management.group_okr_manager"):
+            return self
+        managed = (
+            self.env["hr.employee"]
+            .sudo()
+            .search([("okr_manager_user_ids", "in", [self.env.uid])])
+        )
+        return self.filtered(
+            lambda kr: kr.owner_id in managed or kr.objective_id.owner_id in managed
+        )
 
     def _grade_from_progress(self):
-        """Score = progress, in one batched write (no query per key result)."""
-        for key_result in self:
-            key_result.with_context(okr_grading=True).score = key_result.progress
-        self.flush_recordset(["score"])
+        """Score = progress, in one fixed UPDATE: no query per key result.
+
+        Access is checked once for the whole set; the fields that depend on
+        the score (objective scores, bridges) are then marked for recompute in
+        one batch. The cycle's closing summary records the grading: no
+        tracking message per key result.
+        """
+        if not self:
+            return
+        self.check_access("write")
+        self.flush_recordset(["progress", "score"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE okr_key_result
+                   SET score = progress,
+                       write_uid = %s,
+                       write_date = (now() AT TIME ZONE 'UTC')
+                 WHERE id = ANY(%s)
+                """,
+                self.env.uid,
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["score", "write_uid", "write_date"])
+        self.modified(["score"])
+
+    def _schedule_target_reached_recognition(self):
+        """Remember the key results that reached their target; at commit,
+        :meth:`_recognize_target_reached` grants the badge (once per key
+        result). Called by the progress compute, whatever changed the value."""
+        reached_ids = [
+            key_result.id
+            for key_result in self
+            if isinstance(key_result.id, int)
+            and key_result.progress >= 1.0
+            and not key_result.target_reached_date
+        ]
+        if not reached_ids:
+            return
+        precommit = self.env.cr.precommit
+        key = "okr_management.target_reached"
+        pending = precommit.data.get(key)
+        if pending is None:
+            pending = precommit.data[key] = set()
+            model = self.env["okr.key.result"].sudo()
+            # the data is read when the hook runs, not captured now
+            precommit.add(
+                lambda: model._recognize_target_reached(precommit.data.get(key, ()))
+            )
+        pending.update(reached_ids)
+
+    def _recognize_target_reached(self, key_result_ids):
+        """Grant the Target Reached badge to the owners of the key results
+        that reached their target through a check-in, and announce it on the
+        objective."""
+        key_results = (
+            self.browse(sorted(key_result_ids))
+            .exists()
+            .filtered(
+                lambda kr: (
+                    kr.progress >= 1.0
+                    and kr.last_check_in_date
+                    and not kr.target_reached_date
+                )
+            )
+        )
+        if not key_results:
+            return
+        key_results.write({"target_reached_date": fields.Date.context_today(self)})
+        badge = self.env.ref(
+            "okr_management.badge_okr_target_reached", raise_if_not_found=False
+        )
+        badge_vals = []
+        for key_result in key_results:
+            comment = _(
+                "Key result '%(kr)s' reached its target of %(target)s %(unit)s.",
+                kr=key_result.name,
+                target=key_result.target_value,
+                unit=key_result.unit or "",
+            )
+            if badge and key_result.user_id:
+                badge_vals.append(
+                    {
+                        "badge_id": badge.id,
+                        "user_id": key_result.user_id.id,
+                        "comment": comment,
+                    }
+                )
+            key_result.objective_id.message_post(
+                body=_(
+                    "Target reached! %(owner)s brought key result '%(kr)s' to "
+                    "its target (%(target)s %(unit)s) and earns the '%(badge)s' "
+                    "badge.",
+                    owner=key_result.owner_id.name,
+                    kr=key_result.name,
+                    target=key_result.target_value,
+                    unit=key_result.unit or "",
+                    badge=badge.name if badge else _("Target Reached"),
+                ),
+                subtype_xmlid="mail.mt_comment",
+            )
+        if badge_vals:
+            self.env["gamification.badge.user"].create(badge_vals)._send_badge()
+
+    @api.model
+    def _get_reminder_days(self):
+        params = self.env["ir.config_parameter"].sudo()
+        return max(int(params.get_param("okr_management.reminder_days", 7) or 7), 1)
+
+    @api.model
+    def _cron_send_reminders(self):
+        """Schedule one check-in activity for the owner of each key result of
+        a running cycle without a check-in for the days set in the Settings,
+        unless one is still open; close the open ones that got a check-in."""
+        activity_type = self.env.ref(
+            "okr_management.mail_activity_type_okr_check_in", raise_if_not_found=False
+        )
+        if not activity_type:
+            return True
+        days = self._get_reminder_days()
+        today = fields.Date.context_today(self)
+        limit = today - timedelta(days=days)
+        open_activities = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", self._name),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        last_dates = {
+            key_result.id: key_result.last_check_in_date or date.min
+            for key_result in self.browse(open_activities.mapped("res_id")).exists()
+        }
+        checked_in = open_activities.filtered(
+            lambda activity: (
+                last_dates.get(activity.res_id, date.min) >= activity.create_date.date()
+            )
+        )
+        if checked_in:
+            checked_in.action_feedback(feedback=_("Checked in."))
+        stale = self.search(
+            [
+                ("cycle_id.state", "=", "running"),
+                ("objective_id.state", "=", "active"),
+                ("user_id", "!=", False),
+                ("id", "not in", (open_activities - checked_in).mapped("res_id")),
+                "|",
+                ("last_check_in_date", "<=", limit),
+                "&",
+                ("last_check_in_date", "=", False),
+                ("create_date", "<", datetime.combine(limit, time.max)),
+            ]
+        )
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": key_result.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": key_result.user_id.id,
+                    "date_deadline": today,
+                    "summary": activity_type.summary,
+                    "note": _(
+                        "No check-in on '%(kr)s' for %(days)s days or more: "
+                        "give its current value and your confidence.",
+                        kr=key_result.name,
+                        days=days,
+                    ),
+                }
+                for key_result in stale
+            ]
+        )
+        return True

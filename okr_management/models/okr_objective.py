@@ -119,6 +119,41 @@ class OkrObjective(models.Model):
         tracking=True,
         copy=False,
     )
+    retro_what_worked = fields.Text(string="What Worked")
+    retro_what_did_not = fields.Text(string="What Did Not Work")
+    retro_lessons = fields.Text(string="Lessons Learned")
+    retro_decision = fields.Selection(
+        [("keep", "Keep"), ("modify", "Modify"), ("abandon", "Abandon")],
+        string="Decision",
+        tracking=True,
+        copy=False,
+        help="At the retrospective: keep or modify carries the objective over "
+        "to the next cycle; abandon leaves it behind.",
+    )
+    carried_from_id = fields.Many2one(
+        "okr.objective",
+        string="Carried Over From",
+        index="btree_not_null",
+        copy=False,
+        ondelete="set null",
+        help="The objective of the previous cycle this one continues.",
+    )
+    carried_to_ids = fields.One2many(
+        "okr.objective", "carried_from_id", string="Carried Over To"
+    )
+    origin_retro_what_worked = fields.Text(
+        related="carried_from_id.retro_what_worked", string="Previously: What Worked"
+    )
+    origin_retro_what_did_not = fields.Text(
+        related="carried_from_id.retro_what_did_not",
+        string="Previously: What Did Not Work",
+    )
+    origin_retro_lessons = fields.Text(
+        related="carried_from_id.retro_lessons", string="Previously: Lessons Learned"
+    )
+    origin_retro_decision = fields.Selection(
+        related="carried_from_id.retro_decision", string="Previously: Decision"
+    )
     last_check_in_date = fields.Date(
         compute="_compute_last_check_in_date",
         store=True,
@@ -141,6 +176,18 @@ class OkrObjective(models.Model):
         search="_search_is_unaligned",
         help="Set when the Settings require alignment and this objective below "
         "company level has no parent objective.",
+    )
+
+    forecast_progress = fields.Float(
+        string="Forecast",
+        compute="_compute_forecast_progress",
+        help="Projected progress at the end of the cycle: the weighted mean of "
+        "the key results' forecasts.",
+    )
+    focus_warning = fields.Text(
+        compute="_compute_focus_warning",
+        help="Focus rules from the Settings: too many objectives for the owner in "
+        "the cycle, too many key results, or none.",
     )
 
     # ------------------------------------------------------------------
@@ -166,6 +213,74 @@ class OkrObjective(models.Model):
     def _compute_progress(self):
         for objective in self:
             objective.progress = objective._weighted_mean("progress")
+
+    @api.depends("key_result_ids.forecast_progress", "key_result_ids.weight")
+    def _compute_forecast_progress(self):
+        for objective in self:
+            objective.forecast_progress = objective._weighted_mean("forecast_progress")
+
+    @api.depends("owner_id", "cycle_id", "key_result_ids", "state")
+    def _compute_focus_warning(self):
+        """Counted in two grouped queries for the whole batch. The counts are
+        facts about the owner and the objective, whatever the reader may see."""
+        max_objectives, max_key_results = self._get_focus_limits()
+        real = self._origin.filtered("id")
+        owner_counts = {}
+        key_result_counts = {}
+        if real:
+            owner_counts = {
+                (cycle.id, owner.id): count
+                for cycle, owner, count in self.env["okr.objective"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("cycle_id", "in", real.cycle_id.ids),
+                        ("owner_id", "in", real.owner_id.ids),
+                        ("state", "!=", "cancelled"),
+                    ],
+                    ["cycle_id", "owner_id"],
+                    ["__count"],
+                )
+            }
+            key_result_counts = {
+                objective.id: count
+                for objective, count in self.env["okr.key.result"]
+                .sudo()
+                ._read_group(
+                    [("objective_id", "in", real.ids)], ["objective_id"], ["__count"]
+                )
+            }
+        for objective in self:
+            warnings = []
+            owner_count = owner_counts.get(
+                (objective.cycle_id.id, objective.owner_id.id), 0
+            )
+            if owner_count > max_objectives:
+                warnings.append(
+                    _(
+                        "%(owner)s owns %(count)s objectives in %(cycle)s; focus on "
+                        "at most %(max)s.",
+                        owner=objective.owner_id.name,
+                        count=owner_count,
+                        cycle=objective.cycle_id.name,
+                        max=max_objectives,
+                    )
+                )
+            key_result_count = key_result_counts.get(objective._origin.id, 0)
+            if key_result_count > max_key_results:
+                warnings.append(
+                    _(
+                        "This objective has %(count)s key results; keep at most "
+                        "%(max)s.",
+                        count=key_result_count,
+                        max=max_key_results,
+                    )
+                )
+            elif objective._origin.id and not key_result_count:
+                warnings.append(
+                    _("This objective has no key result: add one to measure it.")
+                )
+            objective.focus_warning = "\n".join(warnings) or False
 
     @api.depends("key_result_ids.score", "key_result_ids.weight")
     def _compute_score(self):
@@ -233,6 +348,15 @@ class OkrObjective(models.Model):
             .sudo()
             .get_param("okr_management.require_alignment", "False")
             == "True"
+        )
+
+    @api.model
+    def _get_focus_limits(self):
+        """(max objectives per owner and cycle, max key results per objective)."""
+        params = self.env["ir.config_parameter"].sudo()
+        return (
+            int(params.get_param("okr_management.max_objectives_per_owner", 5)),
+            int(params.get_param("okr_management.max_key_results_per_objective", 5)),
         )
 
     @api.model
@@ -317,3 +441,15 @@ class OkrObjective(models.Model):
     def action_reset_to_draft(self):
         self.write({"state": "draft"})
         return True
+
+    def action_open_check_in_wizard(self):
+        """The quick check-in from a card: pick one of its key results."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Check-in: %(objective)s", objective=self.name),
+            "res_model": "okr.check.in.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_objective_id": self.id},
+        }

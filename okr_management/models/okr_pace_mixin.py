@@ -1,10 +1,13 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.tools import SQL
 
 STATUS_SELECTION = [
     ("on_track", "On Track"),
     ("at_risk", "At Risk"),
     ("off_track", "Off Track"),
 ]
+
+_NOT_IN_CACHE = object()
 
 DEFAULT_ON_TRACK_RATIO = 0.9
 DEFAULT_OFF_TRACK_RATIO = 0.6
@@ -43,6 +46,7 @@ class OkrPaceMixin(models.AbstractModel):
 
     @api.depends("progress", "cycle_id.date_start", "cycle_id.date_end")
     def _compute_status(self):
+        self._remember_status_before_change()
         on_track_ratio, off_track_ratio = self._get_status_ratios()
         today = fields.Date.context_today(self)
         for record in self:
@@ -75,3 +79,72 @@ class OkrPaceMixin(models.AbstractModel):
         if progress < expected * off_track_ratio:
             return "off_track"
         return "at_risk"
+
+    def _remember_status_before_change(self):
+        """Keep the status each record had before this transaction changed it.
+
+        Called by every status recompute (a check-in, the daily status cron, a
+        changed target). The first status seen in the transaction is kept: the
+        cache still holds it while the field waits for its recompute, the
+        database is read (one query per batch) only for the records not in
+        cache. At commit, :meth:`_notify_off_track` alerts the managers of the
+        records that went off track from another status; a record recomputed
+        twice, or flipping back, notifies once or not at all.
+        """
+        real_records = self.filtered(lambda record: isinstance(record.id, int))
+        if not real_records:
+            return
+        precommit = self.env.cr.precommit
+        key = f"okr_management.status_before.{self._name}"
+        status_before = precommit.data.get(key)
+        if status_before is None:
+            status_before = precommit.data[key] = {}
+            model = self.env[self._name].sudo()
+            # the data is read when the hook runs, not captured now
+            precommit.add(lambda: model._notify_off_track(precommit.data.get(key, {})))
+        field = self._fields["status"]
+        missing = []
+        for record in real_records:
+            if record.id in status_before:
+                continue
+            status = self.env.cache.get(record, field, _NOT_IN_CACHE)
+            if status is _NOT_IN_CACHE:
+                missing.append(record.id)
+            else:
+                status_before[record.id] = status
+        if missing:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, status FROM %s WHERE id = ANY(%s)",
+                    SQL.identifier(self._table),
+                    missing,
+                )
+            )
+            status_before.update(self.env.cr.fetchall())
+
+    def _notify_off_track(self, status_before):
+        """Tell the owner's manager, once per transition, that a record went
+        off track. A record created off track, or that was off track already,
+        is no transition."""
+        candidate_ids = [
+            record_id
+            for record_id, status in status_before.items()
+            if status and status != "off_track"
+        ]
+        records = self.browse(candidate_ids).exists()
+        for record in records.filtered(lambda r: r.status == "off_track"):
+            manager_user = record.owner_id.parent_id.user_id
+            if not manager_user:
+                continue
+            record.message_post(
+                body=_(
+                    "%(name)s went off track: progress %(progress)s%% against an "
+                    "expected %(expected)s%%. Owner: %(owner)s.",
+                    name=record.display_name,
+                    progress=round(record.progress * 100),
+                    expected=round(record.expected_progress * 100),
+                    owner=record.owner_id.name,
+                ),
+                partner_ids=manager_user.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )

@@ -31,6 +31,45 @@ class ResConfigSettings(models.TransientModel):
         default="unit",
         config_parameter="okr_management.score_scale",
     )
+    okr_reminder_days = fields.Integer(
+        string="Remind after (days without check-in)",
+        config_parameter="okr_management.reminder_days",
+        default=7,
+        help="Owners of key results without a check-in for this many days get "
+        "one check-in activity.",
+    )
+
+    okr_max_objectives_per_owner = fields.Integer(
+        string="Objectives per Owner",
+        config_parameter="okr_management.max_objectives_per_owner",
+        default=5,
+        help="Warn when an owner has more objectives than this in a cycle.",
+    )
+    okr_max_key_results_per_objective = fields.Integer(
+        string="Key Results per Objective",
+        config_parameter="okr_management.max_key_results_per_objective",
+        default=5,
+        help="Warn when an objective has more key results than this.",
+    )
+
+    @api.constrains("okr_max_objectives_per_owner", "okr_max_key_results_per_objective")
+    def _check_okr_focus_limits(self):
+        for settings in self:
+            if settings.okr_max_objectives_per_owner < 1:
+                raise ValidationError(
+                    _(
+                        "Objectives per Owner must be at least 1 (got %(value)s).",
+                        value=settings.okr_max_objectives_per_owner,
+                    )
+                )
+            if settings.okr_max_key_results_per_objective < 1:
+                raise ValidationError(
+                    _(
+                        "Key Results per Objective must be at least 1 (got "
+                        "%(value)s).",
+                        value=settings.okr_max_key_results_per_objective,
+                    )
+                )
 
     @api.constrains("okr_on_track_ratio", "okr_off_track_ratio")
     def _check_okr_status_ratios(self):
@@ -42,6 +81,18 @@ class ResConfigSettings(models.TransientModel):
                         "from (%(on)s), which must not exceed 1.",
                         off=settings.okr_off_track_ratio,
                         on=settings.okr_on_track_ratio,
+                    )
+                )
+
+    @api.constrains("okr_reminder_days")
+    def _check_okr_reminder_days(self):
+        for settings in self:
+            if settings.okr_reminder_days < 1:
+                raise ValidationError(
+                    _(
+                        "Remind after (days without check-in) must be at least 1 "
+                        "(got %(days)s).",
+                        days=settings.okr_reminder_days,
                     )
                 )
 

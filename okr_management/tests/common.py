@@ -15,27 +15,50 @@ class OkrTestCommon(TransactionCase):
         cls.company = cls.env.company
         Department = cls.env["hr.department"]
         cls.dep_ops = Department.create({"name": "Ops Test"})
-        cls.dep_prod = Department.create({"name": "Production Test", "parent_id": cls.dep_ops.id})
-        cls.dep_qa = Department.create({"name": "Quality Test", "parent_id": cls.dep_ops.id})
+        cls.dep_prod = Department.create(
+            {"name": "Production Test", "parent_id": cls.dep_ops.id}
+        )
+        cls.dep_qa = Department.create(
+            {"name": "Quality Test", "parent_id": cls.dep_ops.id}
+        )
 
         cls.user_admin = new_test_user(
-            cls.env, login="okr_admin", groups="okr_management.group_okr_admin", name="OKR Admin"
+            cls.env,
+            login="okr_admin",
+            groups="okr_management.group_okr_admin",
+            name="OKR Admin",
         )
         cls.user_manager = new_test_user(
-            cls.env, login="okr_manager", groups="okr_management.group_okr_manager", name="Plant Manager"
+            cls.env,
+            login="okr_manager",
+            groups="okr_management.group_okr_manager",
+            name="Plant Manager",
         )
         cls.user_lead = new_test_user(
-            cls.env, login="okr_lead", groups="okr_management.group_okr_user", name="Line Lead"
+            cls.env,
+            login="okr_lead",
+            groups="okr_management.group_okr_user",
+            name="Line Lead",
         )
         cls.user_worker = new_test_user(
-            cls.env, login="okr_worker", groups="okr_management.group_okr_user", name="Operator"
+            cls.env,
+            login="okr_worker",
+            groups="okr_management.group_okr_user",
+            name="Operator",
         )
         cls.user_qa = new_test_user(
-            cls.env, login="okr_qa", groups="okr_management.group_okr_user", name="QA Engineer"
+            cls.env,
+            login="okr_qa",
+            groups="okr_management.group_okr_user",
+            name="QA Engineer",
         )
         Employee = cls.env["hr.employee"]
         cls.emp_manager = Employee.create(
-            {"name": "Plant Manager", "user_id": cls.user_manager.id, "department_id": cls.dep_ops.id}
+            {
+                "name": "Plant Manager",
+                "user_id": cls.user_manager.id,
+                "department_id": cls.dep_ops.id,
+            }
         )
         cls.emp_lead = Employee.create(
             {

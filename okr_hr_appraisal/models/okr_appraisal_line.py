@@ -1,0 +1,166 @@
+from odoo import api, fields, models
+from odoo.osv import expression
+
+
+class OkrAppraisalLine(models.Model):
+    """One key result of the appraised employee, as a reference for the talk.
+
+    While the appraisal is open, every value follows the key result (stored
+    computes, kept current by the ORM). Once the appraisal is completed the
+    computes stop writing: the line keeps the values and names it had at that
+    moment, even if the key result changes or disappears later.
+
+    Who may read a line: whoever may read its appraisal AND its objective
+    (see ``_search`` and ``_check_access``), so that a private objective never
+    shows through an appraisal to someone not allowed to read it.
+    """
+
+    _name = "okr.appraisal.line"
+    _description = "OKR Reference Line of an Appraisal"
+    _order = "appraisal_id, cycle_date_start desc, objective_name, key_result_name, id"
+
+    appraisal_id = fields.Many2one(
+        "hr.appraisal", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one(related="appraisal_id.company_id", store=True)
+    frozen = fields.Boolean(related="appraisal_id.okr_score_frozen")
+    key_result_id = fields.Many2one(
+        "okr.key.result",
+        string="Linked Key Result",
+        index=True,
+        ondelete="set null",
+        readonly=True,
+    )
+    objective_id = fields.Many2one(
+        "okr.objective",
+        string="Linked Objective",
+        compute="_compute_from_key_result",
+        precompute=True,
+        store=True,
+        index=True,
+        ondelete="set null",
+    )
+    cycle_id = fields.Many2one(
+        "okr.cycle",
+        string="Linked Cycle",
+        compute="_compute_from_key_result",
+        precompute=True,
+        store=True,
+        ondelete="set null",
+    )
+    key_result_name = fields.Char(
+        string="Key Result",
+        compute="_compute_from_key_result",
+        store=True,
+        precompute=True,
+    )
+    objective_name = fields.Char(
+        string="Objective",
+        compute="_compute_from_key_result",
+        store=True,
+        precompute=True,
+    )
+    cycle_name = fields.Char(
+        string="Cycle",
+        compute="_compute_from_key_result",
+        store=True,
+        precompute=True,
+    )
+    cycle_date_start = fields.Date(
+        compute="_compute_from_key_result",
+        store=True,
+        precompute=True,
+    )
+    cycle_closed = fields.Boolean(
+        string="Graded",
+        compute="_compute_from_key_result",
+        precompute=True,
+        store=True,
+        help="Set when the key result's cycle is closed: the score counts. "
+        "Otherwise the cycle is running and the progress counts.",
+    )
+    weight = fields.Float(
+        compute="_compute_from_key_result",
+        store=True,
+        precompute=True,
+    )
+    progress = fields.Float(
+        compute="_compute_from_key_result",
+        store=True,
+        precompute=True,
+    )
+    score = fields.Float(
+        compute="_compute_from_key_result",
+        precompute=True,
+        store=True,
+        help="The value that counts in the reference score: the key result's "
+        "score in a closed cycle, its progress in a running one.",
+    )
+
+    @api.depends(
+        "key_result_id.name",
+        "key_result_id.weight",
+        "key_result_id.progress",
+        "key_result_id.score",
+        "key_result_id.objective_id.name",
+        "key_result_id.cycle_id.name",
+        "key_result_id.cycle_id.date_start",
+        "key_result_id.cycle_id.state",
+        "appraisal_id.okr_score_frozen",
+    )
+    def _compute_from_key_result(self):
+        for line in self:
+            if line.appraisal_id.okr_score_frozen and line.key_result_name:
+                continue  # a completed appraisal keeps the line as it was
+            key_result = line.key_result_id
+            closed = key_result.cycle_id.state == "closed"
+            line.objective_id = key_result.objective_id
+            line.cycle_id = key_result.cycle_id
+            line.key_result_name = key_result.name
+            line.objective_name = key_result.objective_id.name
+            line.cycle_name = key_result.cycle_id.name
+            line.cycle_date_start = key_result.cycle_id.date_start
+            line.cycle_closed = closed
+            line.weight = key_result.weight
+            line.progress = key_result.progress
+            line.score = key_result.score if closed else key_result.progress
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        if not self.env.su:
+            domain = expression.AND([domain, self._get_readable_domain()])
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if result or self.env.su or not any(self._ids):
+            return result
+        lines = self.sudo()
+        appraisals = lines.appraisal_id.with_env(self.env)._filtered_access("read")
+        objectives = self.env["okr.objective"]
+        if objectives.has_access("read"):
+            objectives = lines.objective_id.with_env(self.env)._filtered_access("read")
+        forbidden = self.browse(
+            line.id
+            for line in lines
+            if line.appraisal_id not in appraisals.sudo()
+            or line.objective_id not in objectives.sudo()
+        )
+        if not forbidden:
+            return None
+        return forbidden, lambda: self.env["ir.rule"]._make_access_error(
+            operation, forbidden
+        )
+
+    @api.model
+    def _get_readable_domain(self):
+        """Lines of appraisals and objectives the current user may read, as
+        sub-queries that apply those models' own access rules."""
+        Appraisal = self.env["hr.appraisal"].with_context(active_test=False)
+        Objective = self.env["okr.objective"].with_context(active_test=False)
+        if not (Appraisal.has_access("read") and Objective.has_access("read")):
+            return expression.FALSE_DOMAIN
+        return [
+            ("appraisal_id", "in", Appraisal._search([])),
+            ("objective_id", "in", Objective._search([])),
+        ]

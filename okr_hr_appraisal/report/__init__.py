@@ -1,0 +1,1 @@
+from . import okr_appraisal_report

@@ -1,0 +1,116 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+
+class HrDepartment(models.Model):
+    _inherit = "hr.department"
+
+    okr_alignment_rate = fields.Float(
+        string="OKR Alignment Rate",
+        compute="_compute_okr_alignment_rate",
+        help="Share of the department's objectives in running cycles whose "
+        "alignment chain leads up to a company objective.",
+    )
+    okr_objective_count = fields.Integer(
+        string="Objectives (running cycles)",
+        compute="_compute_okr_alignment_rate",
+    )
+
+    okr_member_user_ids = fields.Many2many(
+        "res.users",
+        string="OKR Audience Users",
+        compute="_compute_okr_member_user_ids",
+        search="_search_okr_member_user_ids",
+        compute_sudo=True,
+        help="The users who see this department's objectives of visibility "
+        "'department': members of the department and of the departments above.",
+    )
+
+    def _compute_okr_member_user_ids(self):
+        for department in self:
+            ancestor_ids = [
+                int(dep_id) for dep_id in department.parent_path.split("/")[:-1]
+            ]
+            department.okr_member_user_ids = (
+                self.env["hr.employee"]
+                .search([("department_id", "in", ancestor_ids)])
+                .user_id
+            )
+
+    def _search_okr_member_user_ids(self, operator, value):
+        """Departments at or below the departments of the given users' employees,
+        in one subquery on the parent paths."""
+        if operator not in ("in", "="):
+            raise UserError(
+                _("OKR Audience Users can only be searched with 'in' or '='.")
+            )
+        user_ids = [value] if isinstance(value, int) else list(value)
+        if not user_ids:
+            return [(0, "=", 1)]
+        departments = SQL(
+            """(
+            SELECT department.id
+              FROM hr_department department
+              JOIN hr_department user_department
+                ON department.parent_path LIKE user_department.parent_path || %s
+              JOIN hr_employee employee
+                ON employee.department_id = user_department.id
+             WHERE employee.user_id IN %s AND employee.active
+            )""",
+            "%",
+            tuple(user_ids),
+        )
+        return [("id", "in", departments)]
+
+    def _compute_okr_alignment_rate(self):
+        counts = self._okr_alignment_counts()
+        for department in self:
+            total, aligned = counts.get(department.id, (0, 0))
+            department.okr_objective_count = total
+            department.okr_alignment_rate = aligned / total if total else 0.0
+
+    def _okr_alignment_rates(self, cycle_ids=None):
+        """{department_id: share of its objectives aligned to a company objective}.
+
+        Objectives of the given cycles (default: the running cycles of the
+        allowed companies), cancelled ones excluded; on a recordset, its
+        departments only. Departments without objectives are left out.
+        """
+        return {
+            department_id: aligned / total
+            for department_id, (total, aligned) in self._okr_alignment_counts(
+                cycle_ids
+            ).items()
+            if total
+        }
+
+    def _okr_alignment_counts(self, cycle_ids=None):
+        """{department_id: (objectives, objectives aligned to the company)}, in
+        one grouped query. The rate is a fact about the department: it counts
+        every objective, whatever the reader may see."""
+        domain = [
+            ("department_id", "!=", False),
+            ("state", "!=", "cancelled"),
+            ("company_id", "in", self.env.companies.ids),
+        ]
+        if cycle_ids is None:
+            domain.append(("cycle_id.state", "=", "running"))
+        else:
+            domain.append(("cycle_id", "in", list(cycle_ids)))
+        if self:
+            domain.append(("department_id", "in", self._origin.ids))
+        counts = {}
+        for department, is_aligned, count in (
+            self.env["okr.objective"]
+            .sudo()
+            ._read_group(
+                domain, ["department_id", "is_aligned_to_company"], ["__count"]
+            )
+        ):
+            total, aligned = counts.get(department.id, (0, 0))
+            counts[department.id] = (
+                total + count,
+                aligned + (count if is_aligned else 0),
+            )
+        return counts

@@ -1,0 +1,292 @@
+import io
+
+import xlsxwriter
+
+from odoo import _, api, models
+from odoo.exceptions import AccessError
+from odoo.tools import split_every
+
+CHUNK_SIZE = 2000
+
+
+class OkrCycleExport(models.AbstractModel):
+    """The workbook of a cycle: objectives with their alignment path, key
+    results and check-ins, one sheet each.
+
+    Written with xlsxwriter in constant_memory mode (each row is flushed to a
+    temporary file as soon as the next one starts) and read in chunks from the
+    database: the memory stays flat whatever the number of check-ins.
+    """
+
+    _name = "okr.cycle.export"
+    _description = "OKR Cycle Workbook"
+
+    @api.model
+    def action_download(self, cycle):
+        cycle.ensure_one()
+        content = self._generate_xlsx(cycle)
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self._get_filename(cycle),
+                "raw": content,
+                "res_model": "okr.cycle",
+                "res_id": cycle.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument."
+                "spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    @api.model
+    def _get_filename(self, cycle):
+        return _("OKR %(cycle)s.xlsx", cycle=cycle.name).replace("/", "-")
+
+    @api.model
+    def _generate_xlsx(self, cycle):
+        """Bytes of the workbook of ``cycle``, for OKR managers."""
+        if not self.env.user.has_group("okr_management.group_okr_manager"):
+            raise AccessError(
+                _("Only OKR managers can export a cycle to a spreadsheet.")
+            )
+        cycle.check_access("read")
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(
+            output, {"constant_memory": True, "strings_to_formulas": False}
+        )
+        formats = {
+            "header": workbook.add_format({"bold": True, "bg_color": "#D9E1F2"}),
+            "percent": workbook.add_format({"num_format": "0%"}),
+            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+        }
+        objective_names = self._write_objectives(workbook, cycle, formats)
+        key_result_names = self._write_key_results(
+            workbook, cycle, formats, objective_names
+        )
+        self._write_check_ins(workbook, cycle, formats, key_result_names)
+        workbook.close()
+        return output.getvalue()
+
+    # ------------------------------------------------------------------
+    # Sheets
+    # ------------------------------------------------------------------
+    @api.model
+    def _write_header(self, sheet, formats, columns):
+        for col, (title, width) in enumerate(columns):
+            sheet.set_column(col, col, width)
+            sheet.write(0, col, title, formats["header"])
+        sheet.freeze_panes(1, 0)
+
+    @api.model
+    def _selection_labels(self, model_name, field_name):
+        field = self.env[model_name]._fields[field_name]
+        return dict(field._description_selection(self.env))
+
+    @api.model
+    def _write_objectives(self, workbook, cycle, formats):
+        """Write the Objectives sheet; return {objective id: name}."""
+        Objective = self.env["okr.objective"]
+        sheet = workbook.add_worksheet(_("Objectives"))
+        self._write_header(
+            sheet,
+            formats,
+            [
+                (_("Objective"), 40),
+                (_("Alignment Path"), 60),
+                (_("Level"), 12),
+                (_("Owner"), 24),
+                (_("Department"), 24),
+                (_("State"), 10),
+                (_("Status"), 10),
+                (_("Progress"), 10),
+                (_("Score"), 10),
+                (_("Score (scale)"), 12),
+                (_("Decision"), 10),
+            ],
+        )
+        objectives = Objective.search_fetch(
+            [("cycle_id", "=", cycle.id)],
+            [
+                "name",
+                "parent_path",
+                "level",
+                "owner_id",
+                "department_id",
+                "state",
+                "status",
+                "progress",
+                "score",
+                "retro_decision",
+            ],
+            order="parent_path, id",
+        )
+        names = {objective.id: objective.name for objective in objectives}
+        path_ids = {
+            int(ancestor_id)
+            for objective in objectives
+            for ancestor_id in (objective.parent_path or "").split("/")
+            if ancestor_id
+        }
+        outside_ids = list(path_ids - names.keys())
+        if outside_ids:
+            for ancestor in Objective.search_fetch(
+                [("id", "in", outside_ids)], ["name"]
+            ):
+                names[ancestor.id] = ancestor.name
+        levels = self._selection_labels("okr.objective", "level")
+        states = self._selection_labels("okr.objective", "state")
+        statuses = self._selection_labels("okr.objective", "status")
+        decisions = self._selection_labels("okr.objective", "retro_decision")
+        format_score = Objective._format_score
+        for row, objective in enumerate(objectives, start=1):
+            path = " / ".join(
+                names.get(int(ancestor_id), "…")
+                for ancestor_id in (objective.parent_path or "").split("/")
+                if ancestor_id
+            )
+            sheet.write_string(row, 0, objective.name)
+            sheet.write_string(row, 1, path)
+            sheet.write_string(row, 2, levels.get(objective.level, ""))
+            sheet.write_string(row, 3, objective.owner_id.name or "")
+            sheet.write_string(row, 4, objective.department_id.name or "")
+            sheet.write_string(row, 5, states.get(objective.state, ""))
+            sheet.write_string(row, 6, statuses.get(objective.status, ""))
+            sheet.write_number(row, 7, objective.progress, formats["percent"])
+            sheet.write_number(row, 8, objective.score)
+            sheet.write_string(row, 9, format_score(objective.score))
+            sheet.write_string(row, 10, decisions.get(objective.retro_decision, ""))
+        return names
+
+    @api.model
+    def _write_key_results(self, workbook, cycle, formats, objective_names):
+        """Write the Key Results sheet; return {key result id: (objective, kr)}."""
+        sheet = workbook.add_worksheet(_("Key Results"))
+        self._write_header(
+            sheet,
+            formats,
+            [
+                (_("Objective"), 40),
+                (_("Key Result"), 40),
+                (_("Owner"), 24),
+                (_("Direction"), 10),
+                (_("Start Value"), 12),
+                (_("Current Value"), 12),
+                (_("Target Value"), 12),
+                (_("Unit"), 8),
+                (_("Weight"), 8),
+                (_("Progress"), 10),
+                (_("Confidence"), 10),
+                (_("Status"), 10),
+                (_("Score"), 10),
+                (_("Score (scale)"), 12),
+                (_("Last Check-in"), 12),
+            ],
+        )
+        key_results = self.env["okr.key.result"].search_fetch(
+            [("cycle_id", "=", cycle.id)],
+            [
+                "name",
+                "objective_id",
+                "owner_id",
+                "direction",
+                "start_value",
+                "current_value",
+                "target_value",
+                "unit",
+                "weight",
+                "progress",
+                "confidence",
+                "status",
+                "score",
+                "last_check_in_date",
+            ],
+        )
+        directions = self._selection_labels("okr.key.result", "direction")
+        statuses = self._selection_labels("okr.key.result", "status")
+        format_score = self.env["okr.objective"]._format_score
+        names = {}
+        for row, key_result in enumerate(key_results, start=1):
+            objective_name = objective_names.get(key_result.objective_id.id, "")
+            names[key_result.id] = (objective_name, key_result.name)
+            sheet.write_string(row, 0, objective_name)
+            sheet.write_string(row, 1, key_result.name)
+            sheet.write_string(row, 2, key_result.owner_id.name or "")
+            sheet.write_string(row, 3, directions.get(key_result.direction, ""))
+            sheet.write_number(row, 4, key_result.start_value)
+            sheet.write_number(row, 5, key_result.current_value)
+            sheet.write_number(row, 6, key_result.target_value)
+            sheet.write_string(row, 7, key_result.unit or "")
+            sheet.write_number(row, 8, key_result.weight)
+            sheet.write_number(row, 9, key_result.progress, formats["percent"])
+            sheet.write_number(row, 10, key_result.confidence)
+            sheet.write_string(row, 11, statuses.get(key_result.status, ""))
+            sheet.write_number(row, 12, key_result.score)
+            sheet.write_string(row, 13, format_score(key_result.score))
+            if key_result.last_check_in_date:
+                sheet.write_datetime(
+                    row, 14, key_result.last_check_in_date, formats["date"]
+                )
+        return names
+
+    @api.model
+    def _write_check_ins(self, workbook, cycle, formats, key_result_names):
+        sheet = workbook.add_worksheet(_("Check-ins"))
+        self._write_header(
+            sheet,
+            formats,
+            [
+                (_("Objective"), 40),
+                (_("Key Result"), 40),
+                (_("Date"), 12),
+                (_("Value"), 12),
+                (_("Unit"), 8),
+                (_("Progress"), 10),
+                (_("Confidence"), 10),
+                (_("Checked in by"), 24),
+                (_("Source"), 10),
+                (_("Note"), 60),
+            ],
+        )
+        CheckIn = self.env["okr.check.in"]
+        sources = self._selection_labels("okr.check.in", "source")
+        user_names = {}
+        check_in_ids = CheckIn.search(
+            [("cycle_id", "=", cycle.id)], order="key_result_id, date, id"
+        ).ids
+        row = 1
+        for chunk_ids in split_every(CHUNK_SIZE, check_in_ids):
+            check_ins = CheckIn.browse(chunk_ids)
+            check_ins.fetch(
+                [
+                    "key_result_id",
+                    "date",
+                    "value",
+                    "progress",
+                    "confidence",
+                    "user_id",
+                    "source",
+                    "note",
+                ]
+            )
+            for check_in in check_ins:
+                objective_name, key_result_name = key_result_names.get(
+                    check_in.key_result_id.id, ("", "")
+                )
+                user = check_in.user_id
+                if user.id not in user_names:
+                    user_names[user.id] = user.sudo().name or ""
+                sheet.write_string(row, 0, objective_name)
+                sheet.write_string(row, 1, key_result_name)
+                sheet.write_datetime(row, 2, check_in.date, formats["date"])
+                sheet.write_number(row, 3, check_in.value)
+                sheet.write_string(row, 4, check_in.key_result_id.unit or "")
+                sheet.write_number(row, 5, check_in.progress, formats["percent"])
+                sheet.write_number(row, 6, check_in.confidence)
+                sheet.write_string(row, 7, user_names[user.id])
+                sheet.write_string(row, 8, sources.get(check_in.source, ""))
+                sheet.write_string(row, 9, check_in.note or "")
+                row += 1
+            check_ins.invalidate_recordset()

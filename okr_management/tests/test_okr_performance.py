@@ -1,0 +1,171 @@
+from datetime import timedelta
+
+from odoo.tests import tagged
+
+from .common import OkrTestCommon
+
+BOARD_QUERIES = 1
+BOARD_FULL_PAGE_QUERIES = 1
+CHECK_IN_QUERIES = 1
+
+
+@tagged("post_install", "-at_install")
+class TestOkrPerformance(OkrTestCommon):
+    """The board's first page and one check-in cost a fixed number of queries,
+    whatever the number of objectives, key results and check-ins."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.board_domain = [
+            ("cycle_id.state", "=", "running"),
+            ("department_id", "=", cls.dep_prod.id),
+        ]
+        view = cls.env.ref("okr_management.okr_objective_view_kanban")
+        fields_info = cls.env["okr.objective"].get_views([(view.id, "kanban")])[
+            "models"
+        ]["okr.objective"]["fields"]
+        objective_fields = cls.env["okr.objective"]._fields
+        cls.kanban_spec = {}
+        for name in fields_info:
+            field = objective_fields[name]
+            if field.type == "many2one":
+                cls.kanban_spec[name] = {"fields": {"display_name": {}}}
+            elif field.type in ("one2many", "many2many"):
+                cls.kanban_spec[name] = {"fields": {}}
+            else:
+                cls.kanban_spec[name] = {}
+        # the card fields that cost the most must be on the board
+        for name in (
+            "forecast_progress",
+            "focus_warning",
+            "key_result_count",
+            "owner_id",
+        ):
+            assert name in cls.kanban_spec, name
+
+    def _add_objectives(self, count, key_results=3, check_ins=3):
+        """``count`` objectives of the operator, each with ``key_results`` key
+        results of ``check_ins`` check-ins, as the app builds them."""
+        objectives = self.env["okr.objective"].create(
+            [
+                {
+                    "name": f"Objective {index}",
+                    "cycle_id": self.cycle.id,
+                    "level": "individual",
+                    "owner_id": self.emp_worker.id,
+                    "department_id": self.dep_prod.id,
+                    "state": "active",
+                }
+                for index in range(count)
+            ]
+        )
+        self._add_key_results(objectives, key_results, check_ins)
+        return objectives
+
+    def _add_key_results(self, objectives, count, check_ins):
+        key_results = self.env["okr.key.result"].create(
+            [
+                {
+                    "name": f"KR {objective.name} {index}",
+                    "objective_id": objective.id,
+                    "start_value": 0,
+                    "target_value": 100,
+                }
+                for objective in objectives
+                for index in range(count)
+            ]
+        )
+        self.env["okr.check.in"].create(
+            [
+                {
+                    "key_result_id": key_result.id,
+                    "value": 10 * (day + 1),
+                    "date": self.today - timedelta(days=30 - day),
+                }
+                for key_result in key_results
+                for day in range(check_ins)
+            ]
+        )
+        self.env.flush_all()
+        return key_results
+
+    def _load_board(self):
+        """What the kanban view asks for: groups, progress bars, first page."""
+        Objective = self.env["okr.objective"].with_user(self.user_manager)
+        groups = Objective.web_read_group(
+            self.board_domain, ["status"], ["department_id"], limit=80, lazy=True
+        )
+        Objective.read_progress_bar(
+            self.board_domain,
+            "department_id",
+            {
+                "field": "status",
+                "colors": {
+                    "on_track": "success",
+                    "at_risk": "warning",
+                    "off_track": "danger",
+                },
+            },
+        )
+        page = Objective.web_search_read(
+            self.board_domain, self.kanban_spec, limit=40, order="sequence, id"
+        )
+        return groups, page
+
+    def _measure_board(self, expected):
+        self._load_board()  # warm-up: access rights, rules, settings
+        self.env.invalidate_all()
+        with self.assertQueryCount(expected):
+            groups, page = self._load_board()
+        return groups, page
+
+    def test_board_queries_do_not_grow_with_key_results(self):
+        """5 objectives: the same count with 3 key results of 3 check-ins each
+        as with 10 more key results of 5 check-ins each."""
+        objectives = self._add_objectives(5)
+        groups, page = self._measure_board(BOARD_QUERIES)
+        self.assertEqual(page["length"], 6)
+        self.assertEqual(groups["groups"][0]["department_id_count"], 6)
+        self._add_key_results(objectives, 10, 5)
+        groups, page = self._measure_board(BOARD_QUERIES)
+        card = next(card for card in page["records"] if card["id"] == objectives[0].id)
+        self.assertEqual(card["key_result_count"], 13)
+        self.assertIn("13 key results", card["focus_warning"])
+        self.assertGreater(card["forecast_progress"], 0)
+
+    def test_board_queries_do_not_grow_with_objectives(self):
+        """A full first page (40 cards): the same count with 50 objectives as
+        with 100. A full page costs the pager's count on top of a partial one."""
+        self._add_objectives(50)
+        _groups, page = self._measure_board(BOARD_FULL_PAGE_QUERIES)
+        self.assertEqual(page["length"], 51)
+        self.assertEqual(len(page["records"]), 40)
+        self._add_objectives(50)
+        _groups, page = self._measure_board(BOARD_FULL_PAGE_QUERIES)
+        self.assertEqual(page["length"], 101)
+        self.assertEqual(len(page["records"]), 40)
+        self.assertTrue(page["records"][-1]["focus_warning"], "100 objectives")
+
+    def _measure_check_in(self, key_result, value):
+        key_result = key_result.with_user(self.user_lead)
+        # warm-up: access rights, rules, settings, mail tracking
+        key_result.action_check_in(value - 2, confidence=6, note="Warm-up")
+        key_result.action_check_in(value - 1, confidence=7, note="Warm-up")
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(CHECK_IN_QUERIES):
+            key_result.action_check_in(value, confidence=7, note="Shift report")
+        self.assertEqual(key_result.current_value, value)
+
+    def test_check_in_queries_do_not_grow(self):
+        """One check-in: the same count with 5 key results of 3 check-ins on
+        the objective as with 50 key results of 10 check-ins, and 20 more
+        objectives around."""
+        objective = self._add_objectives(1, key_results=5)
+        key_result = objective.key_result_ids[0]
+        self._measure_check_in(key_result, 40)
+        self._add_key_results(objective, 45, 10)
+        self._add_objectives(20)
+        self.assertEqual(len(objective.key_result_ids), 50)
+        self._measure_check_in(key_result, 60)

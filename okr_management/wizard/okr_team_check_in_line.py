@@ -1,0 +1,34 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class OkrTeamCheckInLine(models.TransientModel):
+    _name = "okr.team.check.in.line"
+    _description = "OKR Team Check-in Line"
+    _order = "id"
+
+    wizard_id = fields.Many2one("okr.team.check.in", required=True, ondelete="cascade")
+    key_result_id = fields.Many2one("okr.key.result", required=True, readonly=True)
+    objective_id = fields.Many2one(related="key_result_id.objective_id")
+    owner_id = fields.Many2one(related="key_result_id.owner_id")
+    unit = fields.Char(related="key_result_id.unit")
+    target_value = fields.Float(related="key_result_id.target_value")
+    status = fields.Selection(related="key_result_id.status")
+    current_value = fields.Float(readonly=True)
+    current_confidence = fields.Integer(readonly=True)
+    new_value = fields.Float()
+    confidence = fields.Integer(help="From 0 (no chance) to 10 (certain).")
+    note = fields.Char()
+
+    @api.constrains("confidence")
+    def _check_confidence(self):
+        for line in self:
+            if not 0 <= line.confidence <= 10:
+                raise ValidationError(
+                    _(
+                        "Confidence of '%(kr)s' must lie between 0 and 10 "
+                        "(got %(confidence)s).",
+                        kr=line.key_result_id.name,
+                        confidence=line.confidence,
+                    )
+                )

@@ -1,0 +1,30 @@
+from odoo import fields, models
+
+
+class MrpProduction(models.Model):
+    _name = "mrp.production"
+    _inherit = ["mrp.production", "okr.key.result.link.mixin"]
+
+    key_result_ids = fields.Many2many(
+        "okr.key.result",
+        "okr_key_result_mrp_production_rel",
+        "production_id",
+        "key_result_id",
+        string="Key Results",
+        groups="okr_management.group_okr_user",
+        help="The key results this manufacturing order feeds.",
+    )
+
+    def write(self, vals):
+        self._check_key_result_links(vals)
+        done_before = self.filtered(lambda mo: mo.state == "done")
+        res = super().write(vals)
+        if vals.get("state") == "done":
+            done = self - done_before
+            if done:
+                self.env["okr.key.result"]._refresh_affected(
+                    productions=done,
+                    workcenters=done.workorder_ids.workcenter_id,
+                    sources=["mrp_on_time_rate", "mrp_lead_time_days", "mrp_produced_qty"],
+                )
+        return res

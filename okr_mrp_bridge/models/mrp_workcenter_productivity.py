@@ -1,0 +1,60 @@
+from odoo import _, api, models
+
+
+class MrpWorkcenterProductivity(models.Model):
+    _inherit = "mrp.workcenter.productivity"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        logs = super().create(vals_list)
+        losses = logs.filtered(lambda log: log.loss_type != "productive")
+        if losses:
+            losses._okr_refresh_key_results()
+            losses.filtered(lambda log: log.loss_type == "availability")._okr_alert()
+        return logs
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "date_end" in vals:
+            self.filtered(lambda log: log.loss_type != "productive")._okr_refresh_key_results()
+        return res
+
+    def _okr_refresh_key_results(self):
+        if not self:
+            return
+        self.env["okr.key.result"]._refresh_affected(
+            workorders=self.workorder_id,
+            workcenters=self.workcenter_id,
+            sources=["mrp_oee", "mrp_downtime_hours"],
+        )
+
+    def _okr_alert(self):
+        """An availability loss on a linked work center reaches the owners."""
+        Alert = self.env["okr.production.alert"]
+        for log in self.sudo():
+            key_results = Alert._search_linked_key_results(workcenters=log.workcenter_id)
+            Alert._raise_alert(
+                key_results,
+                "availability_loss",
+                _(
+                    "%(loss)s on %(wc)s",
+                    loss=log.loss_id.display_name,
+                    wc=log.workcenter_id.display_name,
+                ),
+                _(
+                    "%(loss)s logged on work center %(wc)s%(wo)s by %(user)s at "
+                    "%(date)s.%(description)s",
+                    loss=log.loss_id.display_name,
+                    wc=log.workcenter_id.display_name,
+                    wo=_(" (work order %(wo)s)", wo=log.workorder_id.display_name)
+                    if log.workorder_id
+                    else "",
+                    user=log.user_id.display_name,
+                    date=log.date_start,
+                    description=f" {log.description}" if log.description else "",
+                ),
+                workcenter_id=log.workcenter_id.id,
+                workorder_id=log.workorder_id.id,
+                production_id=log.workorder_id.production_id.id,
+                productivity_id=log.id,
+            )

@@ -1,0 +1,1 @@
+from . import okr_key_result_link_wizard

@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""Benchmark of okr_management at scale (not collected by pytest).
+
+    python3 tests/benchmark_okr_management.py [--keep] [--db NAME]
+
+Creates a throwaway database with the three OKR modules (no demo data), seeds
+one running cycle with 2,000 objectives, 8,000 key results and 80,000
+check-ins through batched ORM creates, then measures as an OKR manager:
+
+- the board's first page (kanban groups, progress bars, 40 cards),
+- one check-in (commit-time work included),
+- the XLSX export of the cycle (time, Python peak memory, process peak RSS),
+- closing the cycle (grading every key result).
+
+Each line prints the number of SQL queries (the cursor's ``sql_log_count``)
+next to the time. The database is dropped at the end unless --keep is given.
+"""
+# A command-line script: it commits its own throwaway database and prints.
+# pylint: disable=invalid-commit,print-used
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import date, timedelta
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODULES = "okr_management,okr_mrp_bridge,okr_hr_appraisal"
+
+OBJECTIVES = 2000
+KEY_RESULTS_PER_OBJECTIVE = 4
+CHECK_INS_PER_KEY_RESULT = 10
+DEPARTMENTS = 10
+EMPLOYEES = 200
+BATCH = 10000
+
+
+def write_config(db_name):
+    handle, path = tempfile.mkstemp(prefix="okr-bench-", suffix=".conf")
+    with os.fdopen(handle, "w") as conf:
+        conf.write(
+            "[options]\n"
+            f"addons_path = {ROOT}\n"
+            f"db_name = {db_name}\n"
+            f"dbfilter = ^{db_name}$\n"
+            f"data_dir = {tempfile.gettempdir()}/okr-bench-data\n"
+            "list_db = False\n"
+            "without_demo = all\n"
+        )
+    return path
+
+
+def create_database(config_path, db_name):
+    subprocess.run(["dropdb", "--if-exists", db_name], check=False)
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "--config",
+            config_path,
+            "-d",
+            db_name,
+            "-i",
+            MODULES,
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+class Measure:
+    """Queries and milliseconds of a block, commit-time work included."""
+
+    def __init__(self, env):
+        self.env = env
+
+    def __call__(self, func):
+        env = self.env
+        env.flush_all()
+        env.cr.flush()
+        env.invalidate_all()
+        count0 = env.cr.sql_log_count
+        started = time.perf_counter()
+        result = func()
+        env.flush_all()
+        env.cr.flush()  # precommit hooks: tracking, alerts, badges
+        elapsed = (time.perf_counter() - started) * 1000
+        return env.cr.sql_log_count - count0, elapsed, result
+
+
+def seed(env):
+    """Departments, employees, an OKR manager and one running cycle with
+    2,000 objectives, 8,000 key results and 80,000 check-ins."""
+    ctx = {
+        "tracking_disable": True,
+        "mail_create_nolog": True,
+        "mail_create_nosubscribe": True,
+        "mail_notrack": True,
+    }
+    env = env(context=dict(env.context, **ctx))
+    today = date.today()
+    manager_user = env["res.users"].create(
+        {
+            "name": "Bench Plant Manager",
+            "login": "bench_manager",
+            "groups_id": [(6, 0, [env.ref("okr_management.group_okr_manager").id])],
+        }
+    )
+    top = env["hr.employee"].create(
+        {"name": "Bench Plant Manager", "user_id": manager_user.id}
+    )
+    departments = env["hr.department"].create(
+        [{"name": f"Bench Department {index}"} for index in range(DEPARTMENTS)]
+    )
+    employees = env["hr.employee"].create(
+        [
+            {
+                "name": f"Bench Employee {index}",
+                "department_id": departments[index % DEPARTMENTS].id,
+                "parent_id": top.id,
+            }
+            for index in range(EMPLOYEES)
+        ]
+    )
+    cycle = env["okr.cycle"].create(
+        {
+            "name": "Bench Quarter",
+            "date_start": today - timedelta(days=45),
+            "date_end": today + timedelta(days=45),
+        }
+    )
+    cycle.action_start()
+    levels = ["department", "team", "individual", "individual"]
+    objectives = env["okr.objective"].create(
+        [
+            {
+                "name": f"Objective {index}",
+                "cycle_id": cycle.id,
+                "level": levels[index % 4],
+                "owner_id": employees[index % EMPLOYEES].id,
+                "department_id": departments[index % DEPARTMENTS].id,
+                "state": "active",
+            }
+            for index in range(OBJECTIVES)
+        ]
+    )
+    # a company objective on top of every tenth objective, for the paths
+    company_objective = env["okr.objective"].create(
+        {
+            "name": "Company capacity +20%",
+            "cycle_id": cycle.id,
+            "level": "company",
+            "owner_id": top.id,
+            "state": "active",
+        }
+    )
+    objectives.filtered(lambda o: o.id % 10 == 0).parent_id = company_objective
+    key_results = env["okr.key.result"].create(
+        [
+            {
+                "name": f"KR {objective.id}-{index}",
+                "objective_id": objective.id,
+                "start_value": 0,
+                "target_value": 100,
+                "unit": "%",
+            }
+            for objective in objectives
+            for index in range(KEY_RESULTS_PER_OBJECTIVE)
+        ]
+    )
+    env.flush_all()
+    vals_list = [
+        {
+            "key_result_id": key_result.id,
+            "value": 4.0 * (day + 1) + (key_result.id % 5),
+            "confidence": (key_result.id + day) % 11,
+            "date": today - timedelta(days=40 - 4 * day),
+        }
+        for key_result in key_results
+        for day in range(CHECK_INS_PER_KEY_RESULT)
+    ]
+    for start in range(0, len(vals_list), BATCH):
+        env["okr.check.in"].create(vals_list[start : start + BATCH])
+        env.flush_all()
+        env.invalidate_all()
+    env.cr.flush()
+    return manager_user, cycle
+
+
+def board_spec(env):
+    view = env.ref("okr_management.okr_objective_view_kanban")
+    fields_info = env["okr.objective"].get_views([(view.id, "kanban")])["models"][
+        "okr.objective"
+    ]["fields"]
+    spec = {}
+    for name in fields_info:
+        field = env["okr.objective"]._fields[name]
+        if field.type == "many2one":
+            spec[name] = {"fields": {"display_name": {}}}
+        elif field.type in ("one2many", "many2many"):
+            spec[name] = {"fields": {}}
+        else:
+            spec[name] = {}
+    return spec
+
+
+def load_board(env, user, spec):
+    """What the kanban board asks for: groups, progress bars, first page."""
+    Objective = env["okr.objective"].with_user(user)
+    domain = [("cycle_id.state", "=", "running")]
+    Objective.web_read_group(domain, ["status"], ["department_id"], limit=80, lazy=True)
+    Objective.read_progress_bar(
+        domain,
+        "department_id",
+        {
+            "field": "status",
+            "colors": {
+                "on_track": "success",
+                "at_risk": "warning",
+                "off_track": "danger",
+            },
+        },
+    )
+    return Objective.web_search_read(domain, spec, limit=40, order="sequence, id")
+
+
+def run(db_name):
+    import odoo
+    from odoo import SUPERUSER_ID, api
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    config_path = write_config(db_name)
+    rows = []
+    try:
+        install_seconds = create_database(config_path, db_name)
+        config.parse_config(
+            ["--config", config_path, "-d", db_name, "--log-level=warn"]
+        )
+        odoo.service.server.load_server_wide_modules()
+        registry = Registry(db_name)
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            started = time.perf_counter()
+            manager_user, cycle = seed(env)
+            cr.commit()
+            seed_seconds = time.perf_counter() - started
+            counts = (
+                env["okr.objective"].search_count([("cycle_id", "=", cycle.id)]),
+                env["okr.key.result"].search_count([("cycle_id", "=", cycle.id)]),
+                env["okr.check.in"].search_count([("cycle_id", "=", cycle.id)]),
+            )
+            measure = Measure(env)
+
+            spec = board_spec(env)
+            load_board(env, manager_user, spec)  # warm-up
+            queries, ms, page = measure(lambda: load_board(env, manager_user, spec))
+            rows.append(("Board first page (40 cards)", queries, ms, ""))
+            assert len(page["records"]) == 40, page["length"]
+
+            key_result = (
+                env["okr.key.result"]
+                .search([("cycle_id", "=", cycle.id)], limit=1)
+                .with_user(manager_user)
+            )
+            key_result.action_check_in(60, confidence=7)  # warm-up
+            queries, ms, _ = measure(
+                lambda: key_result.action_check_in(61, confidence=7, note="Bench")
+            )
+            rows.append(("One check-in", queries, ms, ""))
+            cr.commit()
+
+            export = env["okr.cycle.export"].with_user(manager_user)
+            tracemalloc.start()
+            queries, ms, content = measure(
+                lambda: export._generate_xlsx(cycle.with_user(manager_user))
+            )
+            _current, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            rows.append(
+                (
+                    "XLSX export of the cycle",
+                    queries,
+                    ms,
+                    f"python peak {peak / 2**20:.1f} MB, process peak RSS "
+                    f"{rss_mb:.0f} MB, file {len(content) / 2**20:.1f} MB",
+                )
+            )
+            del content
+
+            queries, ms, _ = measure(
+                lambda: cycle.with_user(manager_user).action_close()
+            )
+            rows.append(("Cycle close (grading 8,001 key results)", queries, ms, ""))
+            cr.commit()
+        print()
+        print(
+            f"okr_management benchmark: {counts[0]} objectives, {counts[1]} key "
+            f"results, {counts[2]} check-ins (install {install_seconds:.0f} s, "
+            f"seed {seed_seconds:.0f} s)"
+        )
+        print(f"{'Operation':<42} {'Queries':>8} {'ms':>10}  Notes")
+        for label, queries, ms, notes in rows:
+            print(f"{label:<42} {queries:>8} {ms:>10.0f}  {notes}")
+    finally:
+        os.unlink(config_path)
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=f"okrb_bench_{os.getpid()}")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    args = parser.parse_args()
+    try:
+        run(args.db)
+    finally:
+        if not args.keep:
+            try:
+                from odoo.sql_db import close_db
+
+                close_db(args.db)
+            except Exception as error:  # best effort before dropping
+                print(f"could not close the connections to {args.db}: {error}")
+            subprocess.run(["dropdb", "--if-exists", args.db], check=False)
+
+
+if __name__ == "__main__":
+    main()

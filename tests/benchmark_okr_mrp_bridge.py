@@ -1,0 +1,415 @@
+#!/usr/bin/env python3
+"""Benchmark of okr_mrp_bridge at scale (not collected by pytest).
+
+    python3 tests/benchmark_okr_mrp_bridge.py [--keep] [--db NAME]
+
+Creates a throwaway database with the three OKR modules (no demo data), then
+seeds 20 work centers, 500 production-fed key results (every source, scoped on
+work centers and products, one in ten linked to explicit work orders),
+manufacturing orders with two finished work orders each, one productive log
+per work order plus availability and performance losses, done scraps and
+10,000 concluded inspections. Templates are real records created through the
+ORM; the bulk rows are copies of them made by fixed, parameterised
+``INSERT ... SELECT generate_series`` statements (data seeding only).
+
+It prints, with the number of SQL queries (the cursor's ``sql_log_count``)
+next to the time:
+
+- a full resync (the cron) with 5,000 and then 50,000 finished work orders:
+  the query count must not grow with the work orders;
+- the event-driven update after one real work order finishes;
+- Odoo's own work-center OEE (``mrp.workcenter.oee``, last month) over the 20
+  work centers, side by side with the bridge's OEE query for the same work
+  centers and period, and whether the values agree.
+
+The database is dropped at the end unless --keep is given.
+"""
+# A command-line script: it commits its own throwaway database and prints.
+# pylint: disable=invalid-commit,print-used
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODULES = "okr_management,okr_mrp_bridge,okr_hr_appraisal"
+
+WORKCENTERS = 20
+PRODUCTS = 10
+KEY_RESULTS = 500
+WORKORDERS_FIRST = 5000
+WORKORDERS_TOTAL = 50000
+INSPECTIONS = 10000
+SCRAPS = 2000
+LOSSES = 10000
+
+
+def write_config(db_name):
+    handle, path = tempfile.mkstemp(prefix="okrc-bench-", suffix=".conf")
+    with os.fdopen(handle, "w") as conf:
+        conf.write(
+            "[options]\n"
+            f"addons_path = {ROOT}\n"
+            f"db_name = {db_name}\n"
+            f"dbfilter = ^{db_name}$\n"
+            f"data_dir = {tempfile.gettempdir()}/okrc-bench-data\n"
+            "list_db = False\n"
+            "without_demo = all\n"
+        )
+    return path
+
+
+def create_database(config_path, db_name):
+    subprocess.run(["dropdb", "--if-exists", db_name], check=False)
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "--config",
+            config_path,
+            "-d",
+            db_name,
+            "-i",
+            MODULES,
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+class Measure:
+    """Time and SQL queries of a block, printed as one line."""
+
+    def __init__(self, env, label):
+        self.env = env
+        self.label = label
+        self.queries = 0
+        self.ms = 0.0
+
+    def __enter__(self):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self._queries = self.env.cr.sql_log_count
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.env.flush_all()
+        self.ms = (time.perf_counter() - self._start) * 1000
+        self.queries = self.env.cr.sql_log_count - self._queries
+        print(f"  {self.label:<62} {self.queries:>6} queries {self.ms:>10.1f} ms")
+        return False
+
+
+def clone_rows(env, table, template_id, count, overrides, params):
+    """Copy row ``template_id`` of ``table`` ``count`` times; ``overrides`` maps
+    columns to fixed SQL expressions of the series index ``g``."""
+    env.cr.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = %s AND column_name != 'id'",
+        [table],
+    )
+    columns = [row[0] for row in env.cr.fetchall()]
+    exprs = [overrides.get(column, f't."{column}"') for column in columns]
+    column_list = ", ".join(f'"{column}"' for column in columns)
+    env.cr.execute(
+        f"""INSERT INTO "{table}" ({column_list})
+            SELECT {", ".join(exprs)}
+              FROM "{table}" t, generate_series(%(start)s, %(stop)s) AS g
+             WHERE t.id = %(template_id)s
+         RETURNING id""",
+        dict(params, start=params.get("offset", 0) + 1,
+             stop=params.get("offset", 0) + count, template_id=template_id),
+    )
+    return [row[0] for row in env.cr.fetchall()]
+
+
+def seed_templates(env):
+    """Real records, through the ORM, that the bulk rows copy."""
+    from odoo.fields import Command
+
+    env = env(context=dict(env.context, tracking_disable=True))
+    workcenters = env["mrp.workcenter"].create(
+        [{"name": f"Bench WC {index:02d}", "resource_calendar_id": False}
+         for index in range(WORKCENTERS)]
+    )
+    component = env["product.product"].create({"name": "Bench component"})
+    products = env["product.product"].create(
+        [{"name": f"Bench product {index}"} for index in range(PRODUCTS)]
+    )
+    bom = env["mrp.bom"].create(
+        {
+            "product_tmpl_id": products[0].product_tmpl_id.id,
+            "bom_line_ids": [Command.create({"product_id": component.id, "product_qty": 1})],
+            "operation_ids": [
+                Command.create({"name": "Cut", "workcenter_id": workcenters[0].id,
+                                "time_cycle_manual": 30}),
+                Command.create({"name": "Assemble", "workcenter_id": workcenters[1].id,
+                                "time_cycle_manual": 30}),
+            ],
+        }
+    )
+    production = env["mrp.production"].create(
+        {"product_id": products[0].id, "bom_id": bom.id, "product_qty": 1}
+    )
+    production.action_confirm()
+    workorder = production.workorder_ids[0]
+    workorder.button_start()
+    workorder.button_finish()
+    productive = workorder.time_ids[:1]
+    loss = env["mrp.workcenter.productivity"].create(
+        {"workcenter_id": workcenters[0].id, "loss_id": env.ref("mrp.block_reason1").id,
+         "date_start": datetime.now() - timedelta(hours=2),
+         "date_end": datetime.now() - timedelta(hours=1)}
+    )
+    scrap = env["stock.scrap"].create(
+        {"product_id": component.id, "scrap_qty": 1, "production_id": production.id,
+         "workorder_id": workorder.id}
+    )
+    scrap.action_validate()
+    inspection = env["qc.inspection"].create(
+        {"object_id": f"mrp.production,{production.id}"}
+    )
+    env.flush_all()
+    return {
+        "workcenters": workcenters, "products": products, "bom": bom,
+        "production": production, "workorder": workorder, "productive": productive,
+        "loss": loss, "scrap": scrap, "inspection": inspection,
+    }
+
+
+def seed_production(env, templates, first_wo, wo_count):
+    """``wo_count`` finished work orders (two per manufacturing order), their
+    productive logs, and the matching share of losses, scraps, inspections."""
+    mo_count = wo_count // 2
+    offset_mo = first_wo // 2
+    share = wo_count / WORKORDERS_TOTAL
+    params = {
+        "now": datetime.now().replace(microsecond=0),
+        "wc_ids": templates["workcenters"].ids,
+        "product_ids": templates["products"].ids,
+        "offset": offset_mo,
+        "stage": str(first_wo),
+    }
+    mo_ids = clone_rows(env, "mrp_production", templates["production"].id, mo_count, {
+        "name": "'BENCH/MO/' || g",
+        "state": "'done'",
+        "product_id": "(%(product_ids)s::int[])[(g %% 10) + 1]",
+        "date_finished": "%(now)s - (g %% 27) * interval '1 day' - (g %% 13) * interval '1 hour'",
+        "date_start": "%(now)s - (g %% 27) * interval '1 day' - (g %% 4 + 1) * interval '1 day'",
+        "date_deadline": "%(now)s - (g %% 27) * interval '1 day' + (g %% 5 - 1) * interval '1 day'",
+    }, params)
+    params.update(mo_ids=mo_ids, offset=first_wo)
+    wo_ids = clone_rows(env, "mrp_workorder", templates["workorder"].id, wo_count, {
+        "name": "'Bench op ' || g",
+        "production_id": "(%(mo_ids)s::int[])[((g - 1 - %(offset)s) / 2) + 1]",
+        "workcenter_id": "(%(wc_ids)s::int[])[(g %% 20) + 1]",
+        "product_id": "(%(product_ids)s::int[])[(((g - 1) / 2 + 1) %% 10) + 1]",
+        "state": "'done'",
+        "qty_produced": "1 + g %% 10",
+        "duration": "30 + g %% 30",
+        "duration_expected": "40",
+        "date_finished": "%(now)s - (g %% 27) * interval '1 day' - (g %% 13) * interval '1 hour'",
+        "date_start": "%(now)s - (g %% 27) * interval '1 day' - (g %% 13) * interval '1 hour' - interval '1 hour'",
+        "leave_id": "NULL",
+    }, params)
+    params.update(wo_ids=wo_ids, offset=first_wo)
+    clone_rows(env, "mrp_workcenter_productivity", templates["productive"].id, wo_count, {
+        "workorder_id": "(%(wo_ids)s::int[])[g - %(offset)s]",
+        "workcenter_id": "(%(wc_ids)s::int[])[(g %% 20) + 1]",
+        "date_start": "%(now)s - (g %% 27) * interval '1 day' - interval '3 hour'",
+        "date_end": "%(now)s - (g %% 27) * interval '1 day' - interval '2 hour'",
+        "duration": "30 + g %% 30",
+    }, params)
+    losses = int(LOSSES * share)
+    params.update(offset=0)
+    clone_rows(env, "mrp_workcenter_productivity", templates["loss"].id, losses, {
+        "workcenter_id": "(%(wc_ids)s::int[])[(g %% 20) + 1]",
+        "workorder_id": "(%(wo_ids)s::int[])[g]",
+        "date_start": "%(now)s - (g %% 27) * interval '1 day' - interval '5 hour'",
+        "date_end": "%(now)s - (g %% 27) * interval '1 day' - interval '4 hour'",
+        "duration": "5 + g %% 20",
+    }, params)
+    clone_rows(env, "stock_scrap", templates["scrap"].id, int(SCRAPS * share), {
+        "name": "'BENCH/SP/' || %(stage)s || '/' || g",
+        "workorder_id": "(%(wo_ids)s::int[])[g * 3]",
+        "production_id": "(%(mo_ids)s::int[])[((g * 3 - 1) / 2) + 1]",
+        "scrap_qty": "1 + g %% 3",
+    }, params)
+    clone_rows(env, "qc_inspection", templates["inspection"].id, int(INSPECTIONS * share), {
+        "name": "'BENCH/QC/' || %(stage)s || '/' || g",
+        "production_id": "(%(mo_ids)s::int[])[(g %% array_length(%(mo_ids)s::int[], 1)) + 1]",
+        "object_id": "'mrp.production,' || (%(mo_ids)s::int[])[(g %% array_length(%(mo_ids)s::int[], 1)) + 1]",
+        "state": "CASE WHEN g %% 7 = 0 THEN 'failed' ELSE 'success' END",
+        "success": "g %% 7 != 0",
+        "date_done": "%(now)s - (g %% 27) * interval '1 day'",
+    }, params)
+    env.invalidate_all()
+    return wo_ids
+
+
+def seed_key_results(env, templates, explicit_wo_ids):
+    from odoo.addons.okr_mrp_bridge.models.okr_key_result import PRODUCTION_SOURCE_KEYS
+
+    env = env(context=dict(env.context, tracking_disable=True))
+    today = datetime.now().date()
+    cycle = env["okr.cycle"].create(
+        {"name": "Bench quarter", "date_start": today - timedelta(days=60),
+         "date_end": today + timedelta(days=30)}
+    )
+    cycle.action_start()
+    owner = env["hr.employee"].create({"name": "Bench owner", "user_id": env.uid})
+    objectives = env["okr.objective"].create(
+        [{"name": f"Bench objective {index}", "cycle_id": cycle.id, "owner_id": owner.id,
+          "state": "active"} for index in range(KEY_RESULTS // 10)]
+    )
+    workcenters, products = templates["workcenters"], templates["products"]
+    vals_list = []
+    for index in range(KEY_RESULTS):
+        source = PRODUCTION_SOURCE_KEYS[index % len(PRODUCTION_SOURCE_KEYS)]
+        decrease = source in ("mrp_scrap_rate", "mrp_downtime_hours", "mrp_lead_time_days")
+        vals = {
+            "name": f"Bench KR {index}",
+            "objective_id": objectives[index // 10].id,
+            "source": source,
+            "direction": "decrease" if decrease else "increase",
+            "start_value": 1000 if decrease else 0,
+            "target_value": 1 if decrease else 100,
+            "workcenter_ids": [(6, 0, workcenters[index % 20:index % 20 + 1 + index % 3].ids)],
+        }
+        if index % 4 == 0:
+            vals["product_ids"] = [(6, 0, products[index % 10].ids)]
+        if index % 10 == 5:
+            vals["workorder_ids"] = [(6, 0, explicit_wo_ids[index * 10:index * 10 + 10])]
+        vals_list.append(vals)
+    return env["okr.key.result"].create(vals_list)
+
+
+def bridge_oee(env, workcenters, date_from, date_to):
+    """The bridge's OEE query, one scope per work center, like Odoo's."""
+    from odoo.addons.okr_mrp_bridge.models.okr_key_result import _LOG_QUERY
+
+    scopes = json.dumps([
+        {"kr_id": wc.id, "company_id": wc.company_id.id, "date_from": date_from.isoformat(),
+         "date_to": date_to.isoformat(), "explicit": False, "wo_ids": [],
+         "production_ids": [], "wc_ids": [wc.id], "product_ids": []}
+        for wc in workcenters
+    ])
+    env.cr.execute(_LOG_QUERY, {"scopes": scopes})
+    oee = env["okr.key.result"]._oee_from_minutes
+    return {row[0]: oee(row[1], row[2]) for row in env.cr.fetchall()}
+
+
+def run(config_path, db_name):
+    import odoo
+    from dateutil.relativedelta import relativedelta
+
+    from odoo import SUPERUSER_ID, api
+    from odoo.tools import config
+
+    config.parse_config(["--config", config_path])
+    registry = odoo.modules.registry.Registry(db_name)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        KeyResult = env["okr.key.result"]
+        started = time.perf_counter()
+        templates = seed_templates(env)
+        wo_ids = seed_production(env, templates, 0, WORKORDERS_FIRST)
+        key_results = seed_key_results(env, templates, wo_ids)
+        cr.commit()
+        print(f"seeded {len(key_results)} key results and {WORKORDERS_FIRST} work orders "
+              f"in {time.perf_counter() - started:.1f} s")
+
+        print(f"Full resync ({len(key_results)} key results):")
+        with Measure(env, f"cron resync, {WORKORDERS_FIRST} WOs, first (check-ins)"):
+            KeyResult._cron_refresh_from_source()
+        with Measure(env, f"cron resync, {WORKORDERS_FIRST} WOs, unchanged") as small:
+            KeyResult._cron_refresh_from_source()
+        cr.commit()
+
+        started = time.perf_counter()
+        more = seed_production(env, templates, WORKORDERS_FIRST,
+                               WORKORDERS_TOTAL - WORKORDERS_FIRST)
+        cr.execute("ANALYZE")
+        cr.commit()
+        cr.execute("SELECT count(*) FROM mrp_workorder WHERE state = 'done'")
+        done = cr.fetchone()[0]
+        cr.execute("SELECT count(*) FROM qc_inspection WHERE state IN ('success', 'failed')")
+        inspections = cr.fetchone()[0]
+        cr.execute("SELECT count(*) FROM mrp_workcenter_productivity")
+        logs = cr.fetchone()[0]
+        print(f"seeded up to {done} finished work orders, {inspections} inspections, "
+              f"{logs} productivity logs in {time.perf_counter() - started:.1f} s "
+              f"({len(more)} new work orders)")
+        with Measure(env, f"cron resync, {done} WOs, values changed (check-ins)"):
+            KeyResult._cron_refresh_from_source()
+        with Measure(env, f"cron resync, {done} WOs, unchanged") as large:
+            KeyResult._cron_refresh_from_source()
+        print(f"  queries with {WORKORDERS_FIRST} vs {done} work orders: "
+              f"{small.queries} vs {large.queries} "
+              f"({'constant' if small.queries == large.queries else 'DIFFERENT'})")
+        cr.commit()
+
+        print("Event-driven update after one work order finishes:")
+        production = env["mrp.production"].create(
+            {"product_id": templates["products"][0].id, "bom_id": templates["bom"].id,
+             "product_qty": 3}
+        )
+        production.action_confirm()
+        workorder = production.workorder_ids[0]
+        workorder.button_start()
+        affected = KeyResult._search_affected(workorders=workorder)
+        with Measure(env, "button_finish (Odoo's own work + the refresh)"):
+            workorder.button_finish()
+        with Measure(env, f"refresh of the {len(affected)} affected key results alone"):
+            KeyResult._refresh_affected(workorders=workorder)
+        cr.commit()
+
+        print(f"OEE of the {WORKCENTERS} work centers over the last month:")
+        workcenters = templates["workcenters"]
+        with Measure(env, "Odoo mrp.workcenter.oee (_compute_oee)") as odoo_measure:
+            odoo_values = {wc.id: wc.oee for wc in workcenters}
+        now = datetime.now()
+        with Measure(env, "okr_mrp_bridge OEE query, same work centers/period") as ours:
+            bridge_values = bridge_oee(env, workcenters, now - relativedelta(months=1),
+                                       now + timedelta(days=1))
+        agree = all(
+            abs(odoo_values[wc_id] - bridge_values.get(wc_id, 0.0)) < 0.005
+            for wc_id in odoo_values
+        )
+        print(f"  ratio bridge/odoo time: {ours.ms / odoo_measure.ms:.2f}; "
+              f"values agree on all {len(odoo_values)} work centers: {agree}")
+        sample = workcenters[0].id
+        print(f"  e.g. {workcenters[0].name}: odoo {odoo_values[sample]} "
+              f"bridge {bridge_values.get(sample)}")
+        cr.rollback()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="okrc_bench")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    args = parser.parse_args()
+    config_path = write_config(args.db)
+    try:
+        seconds = create_database(config_path, args.db)
+        print(f"created database {args.db} in {seconds:.0f} s")
+        run(config_path, args.db)
+    finally:
+        if not args.keep:
+            subprocess.run(["dropdb", "--if-exists", args.db], check=False)
+        os.unlink(config_path)
+
+
+if __name__ == "__main__":
+    main()
