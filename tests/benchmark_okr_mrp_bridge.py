@@ -47,6 +47,10 @@ WORKORDERS_TOTAL = 50000
 INSPECTIONS = 10000
 SCRAPS = 2000
 LOSSES = 10000
+# the day of row g: spread over the last 27 days
+DAY = "%(now)s - (g %% 27) * interval '1 day'"
+HOUR = "(g %% 13) * interval '1 hour'"
+MO_OF_G = "(%(mo_ids)s::int[])[(g %% array_length(%(mo_ids)s::int[], 1)) + 1]"
 
 
 def write_config(db_name):
@@ -128,8 +132,12 @@ def clone_rows(env, table, template_id, count, overrides, params):
               FROM "{table}" t, generate_series(%(start)s, %(stop)s) AS g
              WHERE t.id = %(template_id)s
          RETURNING id""",
-        dict(params, start=params.get("offset", 0) + 1,
-             stop=params.get("offset", 0) + count, template_id=template_id),
+        dict(
+            params,
+            start=params.get("offset", 0) + 1,
+            stop=params.get("offset", 0) + count,
+            template_id=template_id,
+        ),
     )
     return [row[0] for row in env.cr.fetchall()]
 
@@ -140,8 +148,10 @@ def seed_templates(env):
 
     env = env(context=dict(env.context, tracking_disable=True))
     workcenters = env["mrp.workcenter"].create(
-        [{"name": f"Bench WC {index:02d}", "resource_calendar_id": False}
-         for index in range(WORKCENTERS)]
+        [
+            {"name": f"Bench WC {index:02d}", "resource_calendar_id": False}
+            for index in range(WORKCENTERS)
+        ]
     )
     component = env["product.product"].create({"name": "Bench component"})
     products = env["product.product"].create(
@@ -150,12 +160,24 @@ def seed_templates(env):
     bom = env["mrp.bom"].create(
         {
             "product_tmpl_id": products[0].product_tmpl_id.id,
-            "bom_line_ids": [Command.create({"product_id": component.id, "product_qty": 1})],
+            "bom_line_ids": [
+                Command.create({"product_id": component.id, "product_qty": 1})
+            ],
             "operation_ids": [
-                Command.create({"name": "Cut", "workcenter_id": workcenters[0].id,
-                                "time_cycle_manual": 30}),
-                Command.create({"name": "Assemble", "workcenter_id": workcenters[1].id,
-                                "time_cycle_manual": 30}),
+                Command.create(
+                    {
+                        "name": "Cut",
+                        "workcenter_id": workcenters[0].id,
+                        "time_cycle_manual": 30,
+                    }
+                ),
+                Command.create(
+                    {
+                        "name": "Assemble",
+                        "workcenter_id": workcenters[1].id,
+                        "time_cycle_manual": 30,
+                    }
+                ),
             ],
         }
     )
@@ -168,13 +190,20 @@ def seed_templates(env):
     workorder.button_finish()
     productive = workorder.time_ids[:1]
     loss = env["mrp.workcenter.productivity"].create(
-        {"workcenter_id": workcenters[0].id, "loss_id": env.ref("mrp.block_reason1").id,
-         "date_start": datetime.now() - timedelta(hours=2),
-         "date_end": datetime.now() - timedelta(hours=1)}
+        {
+            "workcenter_id": workcenters[0].id,
+            "loss_id": env.ref("mrp.block_reason1").id,
+            "date_start": datetime.now() - timedelta(hours=2),
+            "date_end": datetime.now() - timedelta(hours=1),
+        }
     )
     scrap = env["stock.scrap"].create(
-        {"product_id": component.id, "scrap_qty": 1, "production_id": production.id,
-         "workorder_id": workorder.id}
+        {
+            "product_id": component.id,
+            "scrap_qty": 1,
+            "production_id": production.id,
+            "workorder_id": workorder.id,
+        }
     )
     scrap.action_validate()
     inspection = env["qc.inspection"].create(
@@ -182,9 +211,15 @@ def seed_templates(env):
     )
     env.flush_all()
     return {
-        "workcenters": workcenters, "products": products, "bom": bom,
-        "production": production, "workorder": workorder, "productive": productive,
-        "loss": loss, "scrap": scrap, "inspection": inspection,
+        "workcenters": workcenters,
+        "products": products,
+        "bom": bom,
+        "production": production,
+        "workorder": workorder,
+        "productive": productive,
+        "loss": loss,
+        "scrap": scrap,
+        "inspection": inspection,
     }
 
 
@@ -201,59 +236,101 @@ def seed_production(env, templates, first_wo, wo_count):
         "offset": offset_mo,
         "stage": str(first_wo),
     }
-    mo_ids = clone_rows(env, "mrp_production", templates["production"].id, mo_count, {
-        "name": "'BENCH/MO/' || g",
-        "state": "'done'",
-        "product_id": "(%(product_ids)s::int[])[(g %% 10) + 1]",
-        "date_finished": "%(now)s - (g %% 27) * interval '1 day' - (g %% 13) * interval '1 hour'",
-        "date_start": "%(now)s - (g %% 27) * interval '1 day' - (g %% 4 + 1) * interval '1 day'",
-        "date_deadline": "%(now)s - (g %% 27) * interval '1 day' + (g %% 5 - 1) * interval '1 day'",
-    }, params)
+    mo_ids = clone_rows(
+        env,
+        "mrp_production",
+        templates["production"].id,
+        mo_count,
+        {
+            "name": "'BENCH/MO/' || g",
+            "state": "'done'",
+            "product_id": "(%(product_ids)s::int[])[(g %% 10) + 1]",
+            "date_finished": f"{DAY} - {HOUR}",
+            "date_start": f"{DAY} - (g %% 4 + 1) * interval '1 day'",
+            "date_deadline": f"{DAY} + (g %% 5 - 1) * interval '1 day'",
+        },
+        params,
+    )
     params.update(mo_ids=mo_ids, offset=first_wo)
-    wo_ids = clone_rows(env, "mrp_workorder", templates["workorder"].id, wo_count, {
-        "name": "'Bench op ' || g",
-        "production_id": "(%(mo_ids)s::int[])[((g - 1 - %(offset)s) / 2) + 1]",
-        "workcenter_id": "(%(wc_ids)s::int[])[(g %% 20) + 1]",
-        "product_id": "(%(product_ids)s::int[])[(((g - 1) / 2 + 1) %% 10) + 1]",
-        "state": "'done'",
-        "qty_produced": "1 + g %% 10",
-        "duration": "30 + g %% 30",
-        "duration_expected": "40",
-        "date_finished": "%(now)s - (g %% 27) * interval '1 day' - (g %% 13) * interval '1 hour'",
-        "date_start": "%(now)s - (g %% 27) * interval '1 day' - (g %% 13) * interval '1 hour' - interval '1 hour'",
-        "leave_id": "NULL",
-    }, params)
+    wo_ids = clone_rows(
+        env,
+        "mrp_workorder",
+        templates["workorder"].id,
+        wo_count,
+        {
+            "name": "'Bench op ' || g",
+            "production_id": "(%(mo_ids)s::int[])[((g - 1 - %(offset)s) / 2) + 1]",
+            "workcenter_id": "(%(wc_ids)s::int[])[(g %% 20) + 1]",
+            "product_id": "(%(product_ids)s::int[])[(((g - 1) / 2 + 1) %% 10) + 1]",
+            "state": "'done'",
+            "qty_produced": "1 + g %% 10",
+            "duration": "30 + g %% 30",
+            "duration_expected": "40",
+            "date_finished": f"{DAY} - {HOUR}",
+            "date_start": f"{DAY} - {HOUR} - interval '1 hour'",
+            "leave_id": "NULL",
+        },
+        params,
+    )
     params.update(wo_ids=wo_ids, offset=first_wo)
-    clone_rows(env, "mrp_workcenter_productivity", templates["productive"].id, wo_count, {
-        "workorder_id": "(%(wo_ids)s::int[])[g - %(offset)s]",
-        "workcenter_id": "(%(wc_ids)s::int[])[(g %% 20) + 1]",
-        "date_start": "%(now)s - (g %% 27) * interval '1 day' - interval '3 hour'",
-        "date_end": "%(now)s - (g %% 27) * interval '1 day' - interval '2 hour'",
-        "duration": "30 + g %% 30",
-    }, params)
+    clone_rows(
+        env,
+        "mrp_workcenter_productivity",
+        templates["productive"].id,
+        wo_count,
+        {
+            "workorder_id": "(%(wo_ids)s::int[])[g - %(offset)s]",
+            "workcenter_id": "(%(wc_ids)s::int[])[(g %% 20) + 1]",
+            "date_start": "%(now)s - (g %% 27) * interval '1 day' - interval '3 hour'",
+            "date_end": "%(now)s - (g %% 27) * interval '1 day' - interval '2 hour'",
+            "duration": "30 + g %% 30",
+        },
+        params,
+    )
     losses = int(LOSSES * share)
     params.update(offset=0)
-    clone_rows(env, "mrp_workcenter_productivity", templates["loss"].id, losses, {
-        "workcenter_id": "(%(wc_ids)s::int[])[(g %% 20) + 1]",
-        "workorder_id": "(%(wo_ids)s::int[])[g]",
-        "date_start": "%(now)s - (g %% 27) * interval '1 day' - interval '5 hour'",
-        "date_end": "%(now)s - (g %% 27) * interval '1 day' - interval '4 hour'",
-        "duration": "5 + g %% 20",
-    }, params)
-    clone_rows(env, "stock_scrap", templates["scrap"].id, int(SCRAPS * share), {
-        "name": "'BENCH/SP/' || %(stage)s || '/' || g",
-        "workorder_id": "(%(wo_ids)s::int[])[g * 3]",
-        "production_id": "(%(mo_ids)s::int[])[((g * 3 - 1) / 2) + 1]",
-        "scrap_qty": "1 + g %% 3",
-    }, params)
-    clone_rows(env, "qc_inspection", templates["inspection"].id, int(INSPECTIONS * share), {
-        "name": "'BENCH/QC/' || %(stage)s || '/' || g",
-        "production_id": "(%(mo_ids)s::int[])[(g %% array_length(%(mo_ids)s::int[], 1)) + 1]",
-        "object_id": "'mrp.production,' || (%(mo_ids)s::int[])[(g %% array_length(%(mo_ids)s::int[], 1)) + 1]",
-        "state": "CASE WHEN g %% 7 = 0 THEN 'failed' ELSE 'success' END",
-        "success": "g %% 7 != 0",
-        "date_done": "%(now)s - (g %% 27) * interval '1 day'",
-    }, params)
+    clone_rows(
+        env,
+        "mrp_workcenter_productivity",
+        templates["loss"].id,
+        losses,
+        {
+            "workcenter_id": "(%(wc_ids)s::int[])[(g %% 20) + 1]",
+            "workorder_id": "(%(wo_ids)s::int[])[g]",
+            "date_start": "%(now)s - (g %% 27) * interval '1 day' - interval '5 hour'",
+            "date_end": "%(now)s - (g %% 27) * interval '1 day' - interval '4 hour'",
+            "duration": "5 + g %% 20",
+        },
+        params,
+    )
+    clone_rows(
+        env,
+        "stock_scrap",
+        templates["scrap"].id,
+        int(SCRAPS * share),
+        {
+            "name": "'BENCH/SP/' || %(stage)s || '/' || g",
+            "workorder_id": "(%(wo_ids)s::int[])[g * 3]",
+            "production_id": "(%(mo_ids)s::int[])[((g * 3 - 1) / 2) + 1]",
+            "scrap_qty": "1 + g %% 3",
+        },
+        params,
+    )
+    clone_rows(
+        env,
+        "qc_inspection",
+        templates["inspection"].id,
+        int(INSPECTIONS * share),
+        {
+            "name": "'BENCH/QC/' || %(stage)s || '/' || g",
+            "production_id": MO_OF_G,
+            "object_id": f"'mrp.production,' || {MO_OF_G}",
+            "state": "CASE WHEN g %% 7 = 0 THEN 'failed' ELSE 'success' END",
+            "success": "g %% 7 != 0",
+            "date_done": "%(now)s - (g %% 27) * interval '1 day'",
+        },
+        params,
+    )
     env.invalidate_all()
     return wo_ids
 
@@ -264,20 +341,34 @@ def seed_key_results(env, templates, explicit_wo_ids):
     env = env(context=dict(env.context, tracking_disable=True))
     today = datetime.now().date()
     cycle = env["okr.cycle"].create(
-        {"name": "Bench quarter", "date_start": today - timedelta(days=60),
-         "date_end": today + timedelta(days=30)}
+        {
+            "name": "Bench quarter",
+            "date_start": today - timedelta(days=60),
+            "date_end": today + timedelta(days=30),
+        }
     )
     cycle.action_start()
     owner = env["hr.employee"].create({"name": "Bench owner", "user_id": env.uid})
     objectives = env["okr.objective"].create(
-        [{"name": f"Bench objective {index}", "cycle_id": cycle.id, "owner_id": owner.id,
-          "state": "active"} for index in range(KEY_RESULTS // 10)]
+        [
+            {
+                "name": f"Bench objective {index}",
+                "cycle_id": cycle.id,
+                "owner_id": owner.id,
+                "state": "active",
+            }
+            for index in range(KEY_RESULTS // 10)
+        ]
     )
     workcenters, products = templates["workcenters"], templates["products"]
     vals_list = []
     for index in range(KEY_RESULTS):
         source = PRODUCTION_SOURCE_KEYS[index % len(PRODUCTION_SOURCE_KEYS)]
-        decrease = source in ("mrp_scrap_rate", "mrp_downtime_hours", "mrp_lead_time_days")
+        decrease = source in (
+            "mrp_scrap_rate",
+            "mrp_downtime_hours",
+            "mrp_lead_time_days",
+        )
         vals = {
             "name": f"Bench KR {index}",
             "objective_id": objectives[index // 10].id,
@@ -285,12 +376,16 @@ def seed_key_results(env, templates, explicit_wo_ids):
             "direction": "decrease" if decrease else "increase",
             "start_value": 1000 if decrease else 0,
             "target_value": 1 if decrease else 100,
-            "workcenter_ids": [(6, 0, workcenters[index % 20:index % 20 + 1 + index % 3].ids)],
+            "workcenter_ids": [
+                (6, 0, workcenters[index % 20 : index % 20 + 1 + index % 3].ids)
+            ],
         }
         if index % 4 == 0:
             vals["product_ids"] = [(6, 0, products[index % 10].ids)]
         if index % 10 == 5:
-            vals["workorder_ids"] = [(6, 0, explicit_wo_ids[index * 10:index * 10 + 10])]
+            vals["workorder_ids"] = [
+                (6, 0, explicit_wo_ids[index * 10 : index * 10 + 10])
+            ]
         vals_list.append(vals)
     return env["okr.key.result"].create(vals_list)
 
@@ -299,21 +394,31 @@ def bridge_oee(env, workcenters, date_from, date_to):
     """The bridge's OEE query, one scope per work center, like Odoo's."""
     from odoo.addons.okr_mrp_bridge.models.okr_key_result import _LOG_QUERY
 
-    scopes = json.dumps([
-        {"kr_id": wc.id, "company_id": wc.company_id.id, "date_from": date_from.isoformat(),
-         "date_to": date_to.isoformat(), "explicit": False, "wo_ids": [],
-         "production_ids": [], "wc_ids": [wc.id], "product_ids": []}
-        for wc in workcenters
-    ])
+    scopes = json.dumps(
+        [
+            {
+                "kr_id": wc.id,
+                "company_id": wc.company_id.id,
+                "date_from": date_from.isoformat(),
+                "date_to": date_to.isoformat(),
+                "explicit": False,
+                "wo_ids": [],
+                "production_ids": [],
+                "wc_ids": [wc.id],
+                "product_ids": [],
+            }
+            for wc in workcenters
+        ]
+    )
     env.cr.execute(_LOG_QUERY, {"scopes": scopes})
     oee = env["okr.key.result"]._oee_from_minutes
     return {row[0]: oee(row[1], row[2]) for row in env.cr.fetchall()}
 
 
 def run(config_path, db_name):
-    import odoo
     from dateutil.relativedelta import relativedelta
 
+    import odoo
     from odoo import SUPERUSER_ID, api
     from odoo.tools import config
 
@@ -326,9 +431,12 @@ def run(config_path, db_name):
         templates = seed_templates(env)
         wo_ids = seed_production(env, templates, 0, WORKORDERS_FIRST)
         key_results = seed_key_results(env, templates, wo_ids)
+        cr.execute("ANALYZE")
         cr.commit()
-        print(f"seeded {len(key_results)} key results and {WORKORDERS_FIRST} work orders "
-              f"in {time.perf_counter() - started:.1f} s")
+        print(
+            f"seeded {len(key_results)} key results and {WORKORDERS_FIRST} work orders "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
 
         print(f"Full resync ({len(key_results)} key results):")
         with Measure(env, f"cron resync, {WORKORDERS_FIRST} WOs, first (check-ins)"):
@@ -338,32 +446,42 @@ def run(config_path, db_name):
         cr.commit()
 
         started = time.perf_counter()
-        more = seed_production(env, templates, WORKORDERS_FIRST,
-                               WORKORDERS_TOTAL - WORKORDERS_FIRST)
+        more = seed_production(
+            env, templates, WORKORDERS_FIRST, WORKORDERS_TOTAL - WORKORDERS_FIRST
+        )
         cr.execute("ANALYZE")
         cr.commit()
         cr.execute("SELECT count(*) FROM mrp_workorder WHERE state = 'done'")
         done = cr.fetchone()[0]
-        cr.execute("SELECT count(*) FROM qc_inspection WHERE state IN ('success', 'failed')")
+        cr.execute(
+            "SELECT count(*) FROM qc_inspection WHERE state IN ('success', 'failed')"
+        )
         inspections = cr.fetchone()[0]
         cr.execute("SELECT count(*) FROM mrp_workcenter_productivity")
         logs = cr.fetchone()[0]
-        print(f"seeded up to {done} finished work orders, {inspections} inspections, "
-              f"{logs} productivity logs in {time.perf_counter() - started:.1f} s "
-              f"({len(more)} new work orders)")
+        print(
+            f"seeded up to {done} finished work orders, {inspections} inspections, "
+            f"{logs} productivity logs in {time.perf_counter() - started:.1f} s "
+            f"({len(more)} new work orders)"
+        )
         with Measure(env, f"cron resync, {done} WOs, values changed (check-ins)"):
             KeyResult._cron_refresh_from_source()
         with Measure(env, f"cron resync, {done} WOs, unchanged") as large:
             KeyResult._cron_refresh_from_source()
-        print(f"  queries with {WORKORDERS_FIRST} vs {done} work orders: "
-              f"{small.queries} vs {large.queries} "
-              f"({'constant' if small.queries == large.queries else 'DIFFERENT'})")
+        print(
+            f"  queries with {WORKORDERS_FIRST} vs {done} work orders: "
+            f"{small.queries} vs {large.queries} "
+            f"({'constant' if small.queries == large.queries else 'DIFFERENT'})"
+        )
         cr.commit()
 
         print("Event-driven update after one work order finishes:")
         production = env["mrp.production"].create(
-            {"product_id": templates["products"][0].id, "bom_id": templates["bom"].id,
-             "product_qty": 3}
+            {
+                "product_id": templates["products"][0].id,
+                "bom_id": templates["bom"].id,
+                "product_qty": 3,
+            }
         )
         production.action_confirm()
         workorder = production.workorder_ids[0]
@@ -381,17 +499,22 @@ def run(config_path, db_name):
             odoo_values = {wc.id: wc.oee for wc in workcenters}
         now = datetime.now()
         with Measure(env, "okr_mrp_bridge OEE query, same work centers/period") as ours:
-            bridge_values = bridge_oee(env, workcenters, now - relativedelta(months=1),
-                                       now + timedelta(days=1))
+            bridge_values = bridge_oee(
+                env, workcenters, now - relativedelta(months=1), now + timedelta(days=1)
+            )
         agree = all(
             abs(odoo_values[wc_id] - bridge_values.get(wc_id, 0.0)) < 0.005
             for wc_id in odoo_values
         )
-        print(f"  ratio bridge/odoo time: {ours.ms / odoo_measure.ms:.2f}; "
-              f"values agree on all {len(odoo_values)} work centers: {agree}")
+        print(
+            f"  ratio bridge/odoo time: {ours.ms / odoo_measure.ms:.2f}; "
+            f"values agree on all {len(odoo_values)} work centers: {agree}"
+        )
         sample = workcenters[0].id
-        print(f"  e.g. {workcenters[0].name}: odoo {odoo_values[sample]} "
-              f"bridge {bridge_values.get(sample)}")
+        print(
+            f"  e.g. {workcenters[0].name}: odoo {odoo_values[sample]} "
+            f"bridge {bridge_values.get(sample)}"
+        )
         cr.rollback()
 
 
@@ -406,6 +529,9 @@ def main():
         print(f"created database {args.db} in {seconds:.0f} s")
         run(config_path, args.db)
     finally:
+        import odoo.sql_db
+
+        odoo.sql_db.close_db(args.db)
         if not args.keep:
             subprocess.run(["dropdb", "--if-exists", args.db], check=False)
         os.unlink(config_path)

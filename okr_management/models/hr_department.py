@@ -1,6 +1,4 @@
-from odoo import _, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo import fields, models
 
 
 class HrDepartment(models.Model):
@@ -16,52 +14,6 @@ class HrDepartment(models.Model):
         string="Objectives (running cycles)",
         compute="_compute_okr_alignment_rate",
     )
-
-    okr_member_user_ids = fields.Many2many(
-        "res.users",
-        string="OKR Audience Users",
-        compute="_compute_okr_member_user_ids",
-        search="_search_okr_member_user_ids",
-        compute_sudo=True,
-        help="The users who see this department's objectives of visibility "
-        "'department': members of the department and of the departments above.",
-    )
-
-    def _compute_okr_member_user_ids(self):
-        for department in self:
-            ancestor_ids = [
-                int(dep_id) for dep_id in department.parent_path.split("/")[:-1]
-            ]
-            department.okr_member_user_ids = (
-                self.env["hr.employee"]
-                .search([("department_id", "in", ancestor_ids)])
-                .user_id
-            )
-
-    def _search_okr_member_user_ids(self, operator, value):
-        """Departments at or below the departments of the given users' employees,
-        in one subquery on the parent paths."""
-        if operator not in ("in", "="):
-            raise UserError(
-                _("OKR Audience Users can only be searched with 'in' or '='.")
-            )
-        user_ids = [value] if isinstance(value, int) else list(value)
-        if not user_ids:
-            return [(0, "=", 1)]
-        departments = SQL(
-            """(
-            SELECT department.id
-              FROM hr_department department
-              JOIN hr_department user_department
-                ON department.parent_path LIKE user_department.parent_path || %s
-              JOIN hr_employee employee
-                ON employee.department_id = user_department.id
-             WHERE employee.user_id IN %s AND employee.active
-            )""",
-            "%",
-            tuple(user_ids),
-        )
-        return [("id", "in", departments)]
 
     def _compute_okr_alignment_rate(self):
         counts = self._okr_alignment_counts()

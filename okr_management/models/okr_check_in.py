@@ -16,8 +16,12 @@ class OkrCheckIn(models.Model):
     objective_id = fields.Many2one(
         related="key_result_id.objective_id", store=True, index=True
     )
-    cycle_id = fields.Many2one(related="key_result_id.cycle_id", store=True, index=True)
-    company_id = fields.Many2one(related="key_result_id.company_id", store=True)
+    cycle_id = fields.Many2one(
+        related="key_result_id.cycle_id", store=True, index=True, precompute=True
+    )
+    company_id = fields.Many2one(
+        related="key_result_id.company_id", store=True, precompute=True
+    )
     owner_id = fields.Many2one(related="key_result_id.owner_id", string="Key Result Owner")
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     value = fields.Float(required=True)

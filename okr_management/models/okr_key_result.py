@@ -573,10 +573,8 @@ class OkrKeyResult(models.Model):
         of its objective in their reporting line)."""
         if self.env.su or self.env.user.has_group("okr_management.group_okr_manager"):
             return self
-        managed = (
-            self.env["hr.employee"]
-            .sudo()
-            .search([("okr_manager_user_ids", "in", [self.env.uid])])
+        managed = self.env["hr.employee"].search(
+            [("id", "child_of", self.env.user.employee_ids.ids)]
         )
         return self.filtered(
             lambda kr: kr.owner_id in managed or kr.objective_id.owner_id in managed

@@ -64,9 +64,7 @@ class OkrPaceMixin(models.AbstractModel):
             params.get_param("okr_management.on_track_ratio", DEFAULT_ON_TRACK_RATIO)
         )
         off_track = float(
-            params.get_param(
-                "okr_management.off_track_ratio", DEFAULT_OFF_TRACK_RATIO
-            )
+            params.get_param("okr_management.off_track_ratio", DEFAULT_OFF_TRACK_RATIO)
         )
         return on_track, off_track
 

@@ -6,7 +6,7 @@ from odoo import _, api, models
 from odoo.exceptions import AccessError
 from odoo.tools import split_every
 
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 5000
 
 
 class OkrCycleExport(models.AbstractModel):
@@ -162,7 +162,8 @@ class OkrCycleExport(models.AbstractModel):
 
     @api.model
     def _write_key_results(self, workbook, cycle, formats, objective_names):
-        """Write the Key Results sheet; return {key result id: (objective, kr)}."""
+        """Write the Key Results sheet; return {key result id: (objective
+        name, key result name, unit)}."""
         sheet = workbook.add_worksheet(_("Key Results"))
         self._write_header(
             sheet,
@@ -210,7 +211,7 @@ class OkrCycleExport(models.AbstractModel):
         names = {}
         for row, key_result in enumerate(key_results, start=1):
             objective_name = objective_names.get(key_result.objective_id.id, "")
-            names[key_result.id] = (objective_name, key_result.name)
+            names[key_result.id] = (objective_name, key_result.name, key_result.unit)
             sheet.write_string(row, 0, objective_name)
             sheet.write_string(row, 1, key_result.name)
             sheet.write_string(row, 2, key_result.owner_id.name or "")
@@ -253,12 +254,14 @@ class OkrCycleExport(models.AbstractModel):
         CheckIn = self.env["okr.check.in"]
         sources = self._selection_labels("okr.check.in", "source")
         user_names = {}
+        # the search applies the user's record rules once; the chunks of these
+        # ids are then read without evaluating the rules again for each one
         check_in_ids = CheckIn.search(
             [("cycle_id", "=", cycle.id)], order="key_result_id, date, id"
         ).ids
         row = 1
         for chunk_ids in split_every(CHUNK_SIZE, check_in_ids):
-            check_ins = CheckIn.browse(chunk_ids)
+            check_ins = CheckIn.sudo().browse(chunk_ids)
             check_ins.fetch(
                 [
                     "key_result_id",
@@ -272,17 +275,17 @@ class OkrCycleExport(models.AbstractModel):
                 ]
             )
             for check_in in check_ins:
-                objective_name, key_result_name = key_result_names.get(
-                    check_in.key_result_id.id, ("", "")
+                objective_name, key_result_name, unit = key_result_names.get(
+                    check_in.key_result_id.id, ("", "", "")
                 )
                 user = check_in.user_id
                 if user.id not in user_names:
-                    user_names[user.id] = user.sudo().name or ""
+                    user_names[user.id] = user.name or ""
                 sheet.write_string(row, 0, objective_name)
                 sheet.write_string(row, 1, key_result_name)
                 sheet.write_datetime(row, 2, check_in.date, formats["date"])
                 sheet.write_number(row, 3, check_in.value)
-                sheet.write_string(row, 4, check_in.key_result_id.unit or "")
+                sheet.write_string(row, 4, unit or "")
                 sheet.write_number(row, 5, check_in.progress, formats["percent"])
                 sheet.write_number(row, 6, check_in.confidence)
                 sheet.write_string(row, 7, user_names[user.id])

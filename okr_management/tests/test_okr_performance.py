@@ -1,12 +1,15 @@
 from datetime import timedelta
 
-from odoo.tests import tagged
+from odoo.tests import tagged, warmup
 
 from .common import OkrTestCommon
 
-BOARD_QUERIES = 1
-BOARD_FULL_PAGE_QUERIES = 1
-CHECK_IN_QUERIES = 1
+# Query budgets. Measured with okr_management alone: 99, 107 and 37 queries
+# (the record rules' child_of on the org chart account for most of them);
+# bridge modules add their own hooks on top.
+BOARD_QUERY_BUDGET = 110
+BOARD_FULL_PAGE_QUERY_BUDGET = 120
+CHECK_IN_QUERY_BUDGET = 45
 
 
 @tagged("post_install", "-at_install")
@@ -113,59 +116,96 @@ class TestOkrPerformance(OkrTestCommon):
         )
         return groups, page
 
-    def _measure_board(self, expected):
+    def _count_queries(self, func):
+        """Queries of ``func()``, counted as assertQueryCount does."""
+        self.env.flush_all()
+        self.env.cr.flush()
+        before = self.cr.sql_log_count
+        result = func()
+        self.env.flush_all()
+        self.env.cr.flush()
+        return self.cr.sql_log_count - before, result
+
+    def _measure_board(self, expected=None):
+        """Queries of the board after a warm-up; with ``expected``, assert
+        that it takes no more (assertQueryCount)."""
         self._load_board()  # warm-up: access rights, rules, settings
         self.env.invalidate_all()
+        if expected is None:
+            return self._count_queries(self._load_board)
         with self.assertQueryCount(expected):
-            groups, page = self._load_board()
-        return groups, page
+            result = self._load_board()
+        return expected, result
 
+    @warmup
     def test_board_queries_do_not_grow_with_key_results(self):
         """5 objectives: the same count with 3 key results of 3 check-ins each
         as with 10 more key results of 5 check-ins each."""
         objectives = self._add_objectives(5)
-        groups, page = self._measure_board(BOARD_QUERIES)
+        count, (groups, page) = self._measure_board()
+        if self.warm:
+            self.assertLessEqual(count, BOARD_QUERY_BUDGET)
         self.assertEqual(page["length"], 6)
         self.assertEqual(groups["groups"][0]["department_id_count"], 6)
         self._add_key_results(objectives, 10, 5)
-        groups, page = self._measure_board(BOARD_QUERIES)
+        _count, (groups, page) = self._measure_board(count)
         card = next(card for card in page["records"] if card["id"] == objectives[0].id)
         self.assertEqual(card["key_result_count"], 13)
         self.assertIn("13 key results", card["focus_warning"])
         self.assertGreater(card["forecast_progress"], 0)
 
+    @warmup
     def test_board_queries_do_not_grow_with_objectives(self):
         """A full first page (40 cards): the same count with 50 objectives as
         with 100. A full page costs the pager's count on top of a partial one."""
         self._add_objectives(50)
-        _groups, page = self._measure_board(BOARD_FULL_PAGE_QUERIES)
+        count, (_groups, page) = self._measure_board()
+        if self.warm:
+            self.assertLessEqual(count, BOARD_FULL_PAGE_QUERY_BUDGET)
         self.assertEqual(page["length"], 51)
         self.assertEqual(len(page["records"]), 40)
         self._add_objectives(50)
-        _groups, page = self._measure_board(BOARD_FULL_PAGE_QUERIES)
+        _count, (_groups, page) = self._measure_board(count)
         self.assertEqual(page["length"], 101)
         self.assertEqual(len(page["records"]), 40)
         self.assertTrue(page["records"][-1]["focus_warning"], "100 objectives")
 
-    def _measure_check_in(self, key_result, value):
+    def _measure_check_in(self, key_result, value, expected=None):
         key_result = key_result.with_user(self.user_lead)
-        # warm-up: access rights, rules, settings, mail tracking
-        key_result.action_check_in(value - 2, confidence=6, note="Warm-up")
-        key_result.action_check_in(value - 1, confidence=7, note="Warm-up")
-        self.env.flush_all()
-        self.env.invalidate_all()
-        with self.assertQueryCount(CHECK_IN_QUERIES):
-            key_result.action_check_in(value, confidence=7, note="Shift report")
-        self.assertEqual(key_result.current_value, value)
+        # warm-up with check-ins of the same shape: access rights, rules,
+        # settings, mail tracking
+        for warm_up in (3, 2, 1):
+            key_result.action_check_in(
+                value - warm_up, confidence=7, note="Shift report"
+            )
+            # as at the end of a request: flush, then the tracking messages
+            self.env.flush_all()
+            self.env.cr.flush()
+            self.env.invalidate_all()
 
+        def check_in():
+            return key_result.action_check_in(value, confidence=7, note="Shift report")
+
+        if expected is None:
+            count, _check_in_id = self._count_queries(check_in)
+        else:
+            count = expected
+            with self.assertQueryCount(expected):
+                check_in()
+        self.assertEqual(key_result.current_value, value)
+        return count
+
+    @warmup
     def test_check_in_queries_do_not_grow(self):
         """One check-in: the same count with 5 key results of 3 check-ins on
         the objective as with 50 key results of 10 check-ins, and 20 more
         objectives around."""
         objective = self._add_objectives(1, key_results=5)
         key_result = objective.key_result_ids[0]
-        self._measure_check_in(key_result, 40)
+        count = self._measure_check_in(key_result, 40)
+        if self.warm:
+            self.assertLessEqual(count, CHECK_IN_QUERY_BUDGET)
         self._add_key_results(objective, 45, 10)
         self._add_objectives(20)
         self.assertEqual(len(objective.key_result_ids), 50)
-        self._measure_check_in(key_result, 60)
+        self._measure_check_in(key_result, 60, expected=count)

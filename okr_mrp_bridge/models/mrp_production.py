@@ -25,6 +25,6 @@ class MrpProduction(models.Model):
                 self.env["okr.key.result"]._refresh_affected(
                     productions=done,
                     workcenters=done.workorder_ids.workcenter_id,
-                    sources=["mrp_on_time_rate", "mrp_lead_time_days", "mrp_produced_qty"],
+                    sources=["mrp_on_time_rate", "mrp_lead_time_days"],
                 )
         return res

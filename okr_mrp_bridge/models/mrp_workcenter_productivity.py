@@ -16,7 +16,9 @@ class MrpWorkcenterProductivity(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if "date_end" in vals:
-            self.filtered(lambda log: log.loss_type != "productive")._okr_refresh_key_results()
+            self.filtered(
+                lambda log: log.loss_type != "productive"
+            )._okr_refresh_key_results()
         return res
 
     def _okr_refresh_key_results(self):
@@ -32,7 +34,9 @@ class MrpWorkcenterProductivity(models.Model):
         """An availability loss on a linked work center reaches the owners."""
         Alert = self.env["okr.production.alert"]
         for log in self.sudo():
-            key_results = Alert._search_linked_key_results(workcenters=log.workcenter_id)
+            key_results = Alert._search_linked_key_results(
+                workcenters=log.workcenter_id
+            )
             Alert._raise_alert(
                 key_results,
                 "availability_loss",

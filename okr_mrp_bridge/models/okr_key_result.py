@@ -19,14 +19,31 @@ PRODUCTION_SOURCES = [
 PRODUCTION_SOURCE_KEYS = [key for key, _label in PRODUCTION_SOURCES]
 
 # Fixed SQL fragments. Only values travel as parameters; nothing here is ever
-# built from user data.
+# built from user data. Every branch joins on an equality (work order, work
+# center, production) so that the plans stay hash joins whatever the number of
+# key results; only a scope on "all work centers" joins on the period alone.
 _SCOPE_CTE = """
-    scope AS (
+    scope AS MATERIALIZED (
         SELECT *
           FROM jsonb_to_recordset(%(scopes)s::jsonb) AS s(
                 kr_id int, company_id int, date_from timestamp, date_to timestamp,
                 explicit boolean, wo_ids int[], production_ids int[],
                 wc_ids int[], product_ids int[])
+    ),
+    explicit_wo AS MATERIALIZED (
+        SELECT s.kr_id, w.wo_id
+          FROM scope s CROSS JOIN unnest(s.wo_ids) AS w(wo_id)
+         WHERE s.explicit
+         UNION
+        SELECT s.kr_id, wo.id
+          FROM scope s CROSS JOIN unnest(s.production_ids) AS p(production_id)
+          JOIN mrp_workorder wo ON wo.production_id = p.production_id
+         WHERE s.explicit
+    ),
+    scope_wc AS MATERIALIZED (
+        SELECT s.kr_id, c.wc_id
+          FROM scope s CROSS JOIN unnest(s.wc_ids) AS c(wc_id)
+         WHERE NOT s.explicit
     )
 """
 # Finished work orders of each scope, in its period.
@@ -35,28 +52,38 @@ _KR_WO_CTE = (
     + """,
     kr_wo AS (
         SELECT s.kr_id, wo.id AS wo_id, wo.production_id, wo.qty_produced
-          FROM scope s
-          JOIN mrp_workorder wo
-            ON (wo.id = ANY(s.wo_ids) OR wo.production_id = ANY(s.production_ids))
-         WHERE s.explicit
-           AND wo.state = 'done'
+          FROM explicit_wo e
+          JOIN scope s ON s.kr_id = e.kr_id
+          JOIN mrp_workorder wo ON wo.id = e.wo_id
+         WHERE wo.state = 'done'
            AND wo.date_finished >= s.date_from AND wo.date_finished < s.date_to
+        UNION ALL
+        SELECT s.kr_id, wo.id, wo.production_id, wo.qty_produced
+          FROM scope_wc c
+          JOIN scope s ON s.kr_id = c.kr_id
+          JOIN mrp_workorder wo ON wo.workcenter_id = c.wc_id
+          JOIN mrp_production mo ON mo.id = wo.production_id
+         WHERE wo.state = 'done'
+           AND wo.date_finished >= s.date_from AND wo.date_finished < s.date_to
+           AND mo.company_id = s.company_id
+           AND (cardinality(s.product_ids) = 0 OR wo.product_id = ANY(s.product_ids))
         UNION ALL
         SELECT s.kr_id, wo.id, wo.production_id, wo.qty_produced
           FROM scope s
           JOIN mrp_workorder wo
             ON wo.date_finished >= s.date_from AND wo.date_finished < s.date_to
           JOIN mrp_production mo ON mo.id = wo.production_id
-         WHERE NOT s.explicit
+         WHERE NOT s.explicit AND cardinality(s.wc_ids) = 0
            AND wo.state = 'done'
            AND mo.company_id = s.company_id
-           AND (cardinality(s.wc_ids) = 0 OR wo.workcenter_id = ANY(s.wc_ids))
            AND (cardinality(s.product_ids) = 0 OR wo.product_id = ANY(s.product_ids))
     ),
     kr_good AS (
-        SELECT kr_id, SUM(qty) AS good, COUNT(*) AS productions, SUM(wo_count)::int AS wo_count
-          FROM (SELECT kr_id, production_id, MAX(qty_produced) AS qty, COUNT(*) AS wo_count
-                  FROM kr_wo GROUP BY kr_id, production_id) per_production
+        SELECT kr_id, SUM(qty) AS good, SUM(wo_count)::int AS wo_count
+          FROM (SELECT kr_id, production_id, MAX(qty_produced) AS qty,
+                       COUNT(*) AS wo_count
+                  FROM kr_wo
+              GROUP BY kr_id, production_id) per_production
       GROUP BY kr_id
     )
 """
@@ -66,19 +93,21 @@ _QTY_QUERY = (
     + _KR_WO_CTE
     + """,
     kr_scrap AS (
-        SELECT kw.kr_id, sc.scrap_qty
-          FROM kr_wo kw
-          JOIN stock_scrap sc ON sc.workorder_id = kw.wo_id
-         WHERE sc.state = 'done'
-        UNION ALL
-        SELECT kp.kr_id, sc.scrap_qty
-          FROM (SELECT DISTINCT kr_id, production_id FROM kr_wo) kp
-          JOIN stock_scrap sc ON sc.production_id = kp.production_id
-         WHERE sc.state = 'done' AND sc.workorder_id IS NULL
+        SELECT kr_id, SUM(scrap_qty) AS scrapped
+          FROM (SELECT kw.kr_id, sc.scrap_qty
+                  FROM kr_wo kw
+                  JOIN stock_scrap sc ON sc.workorder_id = kw.wo_id
+                 WHERE sc.state = 'done'
+                UNION ALL
+                SELECT kp.kr_id, sc.scrap_qty
+                  FROM (SELECT DISTINCT kr_id, production_id FROM kr_wo) kp
+                  JOIN stock_scrap sc ON sc.production_id = kp.production_id
+                 WHERE sc.state = 'done' AND sc.workorder_id IS NULL) scraps
+      GROUP BY kr_id
     )
-    SELECT g.kr_id, g.good, g.wo_count,
-           COALESCE((SELECT SUM(scrap_qty) FROM kr_scrap ks WHERE ks.kr_id = g.kr_id), 0.0)
+    SELECT g.kr_id, g.good, g.wo_count, COALESCE(ks.scrapped, 0.0)
       FROM kr_good g
+ LEFT JOIN kr_scrap ks ON ks.kr_id = g.kr_id
 """
 )
 # Productivity logs of each scope, in its period (closed logs, as Odoo counts).
@@ -88,23 +117,30 @@ _LOG_QUERY = (
     + """,
     kr_log AS (
         SELECT s.kr_id, p.loss_type, p.duration
-          FROM scope s
-          JOIN mrp_workorder wo
-            ON (wo.id = ANY(s.wo_ids) OR wo.production_id = ANY(s.production_ids))
-          JOIN mrp_workcenter_productivity p ON p.workorder_id = wo.id
-         WHERE s.explicit
-           AND p.date_end IS NOT NULL
+          FROM explicit_wo e
+          JOIN scope s ON s.kr_id = e.kr_id
+          JOIN mrp_workcenter_productivity p ON p.workorder_id = e.wo_id
+         WHERE p.date_end IS NOT NULL
            AND p.date_start >= s.date_from AND p.date_start < s.date_to
+        UNION ALL
+        SELECT s.kr_id, p.loss_type, p.duration
+          FROM scope_wc c
+          JOIN scope s ON s.kr_id = c.kr_id
+          JOIN mrp_workcenter_productivity p ON p.workcenter_id = c.wc_id
+          LEFT JOIN mrp_workorder wo ON wo.id = p.workorder_id
+         WHERE p.date_end IS NOT NULL
+           AND p.date_start >= s.date_from AND p.date_start < s.date_to
+           AND p.company_id = s.company_id
+           AND (cardinality(s.product_ids) = 0 OR wo.product_id = ANY(s.product_ids))
         UNION ALL
         SELECT s.kr_id, p.loss_type, p.duration
           FROM scope s
           JOIN mrp_workcenter_productivity p
             ON p.date_start >= s.date_from AND p.date_start < s.date_to
           LEFT JOIN mrp_workorder wo ON wo.id = p.workorder_id
-         WHERE NOT s.explicit
+         WHERE NOT s.explicit AND cardinality(s.wc_ids) = 0
            AND p.date_end IS NOT NULL
            AND p.company_id = s.company_id
-           AND (cardinality(s.wc_ids) = 0 OR p.workcenter_id = ANY(s.wc_ids))
            AND (cardinality(s.product_ids) = 0 OR wo.product_id = ANY(s.product_ids))
     )
     SELECT kr_id,
@@ -117,33 +153,50 @@ _LOG_QUERY = (
   GROUP BY kr_id
 """
 )
-# Does manufacturing order ``mo`` belong to scope ``s``?
+# Manufacturing orders of each scope (any date; the queries filter the period):
+# the linked ones, those of the linked work orders, those that passed one of the
+# chosen work centers, or every one of the company.
+_KR_MO_CTE = (
+    _SCOPE_CTE
+    + """,
+    kr_mo AS (
+        SELECT s.kr_id, p.production_id
+          FROM scope s CROSS JOIN unnest(s.production_ids) AS p(production_id)
+         WHERE s.explicit
+         UNION
+        SELECT e.kr_id, wo.production_id
+          FROM explicit_wo e JOIN mrp_workorder wo ON wo.id = e.wo_id
+         UNION
+        SELECT c.kr_id, wo.production_id
+          FROM scope_wc c JOIN mrp_workorder wo ON wo.workcenter_id = c.wc_id
+         UNION
+        SELECT s.kr_id, mo.id
+          FROM scope s JOIN mrp_production mo ON mo.company_id = s.company_id
+         WHERE NOT s.explicit AND cardinality(s.wc_ids) = 0
+    )
+"""
+)
+# The scope's company and products, for scopes that are not explicit links.
 _MO_IN_SCOPE = """
-    ((s.explicit AND (
-            mo.id = ANY(s.production_ids)
-            OR EXISTS (SELECT 1 FROM mrp_workorder w
-                        WHERE w.production_id = mo.id AND w.id = ANY(s.wo_ids))))
-     OR (NOT s.explicit
-         AND mo.company_id = s.company_id
-         AND (cardinality(s.product_ids) = 0 OR mo.product_id = ANY(s.product_ids))
-         AND (cardinality(s.wc_ids) = 0 OR EXISTS (
-                SELECT 1 FROM mrp_workorder w
-                 WHERE w.production_id = mo.id AND w.workcenter_id = ANY(s.wc_ids)))))
+    (s.explicit
+     OR (mo.company_id = s.company_id
+         AND (cardinality(s.product_ids) = 0 OR mo.product_id = ANY(s.product_ids))))
 """
 _PRODUCTION_QUERY = (
     "WITH "
-    + _SCOPE_CTE
+    + _KR_MO_CTE
     + """
     SELECT s.kr_id,
            COUNT(*),
            COUNT(*) FILTER (WHERE mo.date_deadline IS NOT NULL),
            COUNT(*) FILTER (WHERE mo.date_finished <= mo.date_deadline),
            AVG(EXTRACT(EPOCH FROM mo.date_finished - mo.date_start)) / 86400.0
-      FROM scope s
-      JOIN mrp_production mo
-        ON mo.state = 'done'
+      FROM kr_mo km
+      JOIN scope s ON s.kr_id = km.kr_id
+      JOIN mrp_production mo ON mo.id = km.production_id
+     WHERE mo.state = 'done'
        AND mo.date_finished >= s.date_from AND mo.date_finished < s.date_to
-     WHERE """
+       AND """
     + _MO_IN_SCOPE
     + """
   GROUP BY s.kr_id
@@ -151,17 +204,18 @@ _PRODUCTION_QUERY = (
 )
 _INSPECTION_QUERY = (
     "WITH "
-    + _SCOPE_CTE
+    + _KR_MO_CTE
     + """
     SELECT s.kr_id,
            COUNT(*),
            COUNT(*) FILTER (WHERE qi.state = 'success')
-      FROM scope s
-      JOIN qc_inspection qi
-        ON qi.state IN ('success', 'failed')
+      FROM kr_mo km
+      JOIN scope s ON s.kr_id = km.kr_id
+      JOIN mrp_production mo ON mo.id = km.production_id
+      JOIN qc_inspection qi ON qi.production_id = mo.id
+     WHERE qi.state IN ('success', 'failed')
        AND qi.date_done >= s.date_from AND qi.date_done < s.date_to
-      JOIN mrp_production mo ON mo.id = qi.production_id
-     WHERE """
+       AND """
     + _MO_IN_SCOPE
     + """
   GROUP BY s.kr_id
@@ -301,8 +355,9 @@ class OkrKeyResult(models.Model):
         """
         self.check_access("read")
         key_results = self.sudo().filtered(
-            lambda kr: kr.source in PRODUCTION_SOURCE_KEYS
-            and kr.cycle_id.state != "closed"
+            lambda kr: (
+                kr.source in PRODUCTION_SOURCE_KEYS and kr.cycle_id.state != "closed"
+            )
         )
         if not key_results:
             return True
@@ -344,9 +399,7 @@ class OkrKeyResult(models.Model):
 
     def action_view_productions(self):
         self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "mrp.mrp_production_action"
-        )
+        action = self.env["ir.actions.actions"]._for_xml_id("mrp.mrp_production_action")
         action.update(
             domain=self._get_production_domain(),
             context={"create": False},
@@ -372,7 +425,10 @@ class OkrKeyResult(models.Model):
     def _check_check_in_allowed(self, source):
         """A production-fed key result takes check-ins from its source only."""
         for key_result in self:
-            if key_result.source in PRODUCTION_SOURCE_KEYS and source != key_result.source:
+            if (
+                key_result.source in PRODUCTION_SOURCE_KEYS
+                and source != key_result.source
+            ):
                 raise UserError(
                     _(
                         "Key result '%(kr)s' takes its value from %(origin)s: it "
@@ -411,7 +467,8 @@ class OkrKeyResult(models.Model):
             ("date_finished", "<", date_to),
         ]
         if self._has_explicit_links():
-            return domain + [
+            return [
+                *domain,
                 "|",
                 ("id", "in", self.workorder_ids.ids),
                 ("production_id", "in", self.production_ids.ids),
@@ -433,7 +490,9 @@ class OkrKeyResult(models.Model):
             ]
         domain = [("company_id", "=", self.company_id.id)]
         if self.workcenter_ids:
-            domain.append(("workorder_ids.workcenter_id", "in", self.workcenter_ids.ids))
+            domain.append(
+                ("workorder_ids.workcenter_id", "in", self.workcenter_ids.ids)
+            )
         if self.product_ids:
             domain.append(("product_id", "in", self.product_ids.ids))
         return domain
@@ -441,7 +500,8 @@ class OkrKeyResult(models.Model):
     def _get_production_domain(self):
         """Manufacturing orders done in the cycle that feed the key result."""
         date_from, date_to = self._get_period()
-        return self._get_production_scope_domain() + [
+        return [
+            *self._get_production_scope_domain(),
             ("state", "=", "done"),
             ("date_finished", ">=", date_from),
             ("date_finished", "<", date_to),
@@ -536,7 +596,9 @@ class OkrKeyResult(models.Model):
         self.fetch(["workorder_ids", "production_ids", "workcenter_ids", "product_ids"])
         results = {}
         for family, sources in families.items():
-            key_results = self.filtered(lambda kr, sources=sources: kr.source in sources)
+            key_results = self.filtered(
+                lambda kr, sources=sources: kr.source in sources
+            )
             if not key_results:
                 continue
             self.env.cr.execute(
@@ -572,7 +634,9 @@ class OkrKeyResult(models.Model):
             if not good + scrapped:
                 return None, None
             yield_rate = 100.0 * good / (good + scrapped)
-            value = round(yield_rate if source == "mrp_yield" else 100.0 - yield_rate, 2)
+            value = round(
+                yield_rate if source == "mrp_yield" else 100.0 - yield_rate, 2
+            )
             return value, _(
                 "%(measure)s %(value)s%% from %(good)s good and %(scrapped)s "
                 "scrapped units (%(count)s finished work orders) on %(scope)s, "
@@ -660,16 +724,26 @@ class OkrKeyResult(models.Model):
         return round(productive * 100.0 / (productive + blocked), 2)
 
     @api.model
-    def _search_affected(self, workorders=None, productions=None, workcenters=None,
-                         sources=None, production_fed=True):
+    def _search_affected(
+        self,
+        workorders=None,
+        productions=None,
+        workcenters=None,
+        sources=None,
+        production_fed=True,
+    ):
         """Key results of running cycles that the given records feed, in one search.
 
         Explicit links (work orders, manufacturing orders) first; key results
         without explicit links match on their work centers and products.
         """
         workorders = workorders or self.env["mrp.workorder"]
-        productions = (productions or self.env["mrp.production"]) | workorders.production_id
-        workcenters = (workcenters or self.env["mrp.workcenter"]) | workorders.workcenter_id
+        productions = (
+            productions or self.env["mrp.production"]
+        ) | workorders.production_id
+        workcenters = (
+            workcenters or self.env["mrp.workcenter"]
+        ) | workorders.workcenter_id
         products = productions.product_id
         companies = productions.company_id | workcenters.company_id
         domain = [("cycle_id.state", "=", "running")]
@@ -685,7 +759,11 @@ class OkrKeyResult(models.Model):
             [
                 [("workorder_ids", "=", False), ("production_ids", "=", False)],
                 [("company_id", "in", companies.ids)],
-                ["|", ("workcenter_ids", "=", False), ("workcenter_ids", "in", workcenters.ids)],
+                [
+                    "|",
+                    ("workcenter_ids", "=", False),
+                    ("workcenter_ids", "in", workcenters.ids),
+                ],
                 ["|", ("product_ids", "=", False), ("product_ids", "in", products.ids)],
             ]
         )
@@ -714,7 +792,8 @@ class OkrKeyResult(models.Model):
     def _sync_production_risk(self):
         """production_risk = an alert activity is still open on the key result."""
         activity_type = self.env.ref(
-            "okr_mrp_bridge.mail_activity_type_production_alert", raise_if_not_found=False
+            "okr_mrp_bridge.mail_activity_type_production_alert",
+            raise_if_not_found=False,
         )
         if not self or not activity_type:
             return

@@ -42,7 +42,9 @@ class OkrProductionAlert(models.Model):
     )
 
     @api.model
-    def _search_linked_key_results(self, workcenters=None, workorders=None, productions=None):
+    def _search_linked_key_results(
+        self, workcenters=None, workorders=None, productions=None
+    ):
         """Key results of active objectives in running cycles linked to the
         records: directly, through a linked work order or manufacturing order."""
         workcenters = workcenters or self.env["mrp.workcenter"]
@@ -93,7 +95,9 @@ class OkrProductionAlert(models.Model):
         if not key_results:
             return self.browse()
         key_results = key_results.sudo()
-        activity_type = self.env.ref("okr_mrp_bridge.mail_activity_type_production_alert")
+        activity_type = self.env.ref(
+            "okr_mrp_bridge.mail_activity_type_production_alert"
+        )
         open_alerts = self.sudo().search(
             [
                 ("key_result_id", "in", key_results.ids),
@@ -101,8 +105,12 @@ class OkrProductionAlert(models.Model):
                 ("activity_id", "!=", False),
             ]
         )
-        open_activity = {alert.key_result_id.id: alert.activity_id for alert in open_alerts}
-        cause_label = dict(self._fields["cause"]._description_selection(self.env))[cause]
+        open_activity = {
+            alert.key_result_id.id: alert.activity_id for alert in open_alerts
+        }
+        cause_label = dict(self._fields["cause"]._description_selection(self.env))[
+            cause
+        ]
         alert_vals = []
         for key_result in key_results:
             activity = open_activity.get(key_result.id)
@@ -110,7 +118,11 @@ class OkrProductionAlert(models.Model):
                 user = key_result.user_id or key_result.objective_id.user_id
                 activity = key_result.activity_schedule(
                     activity_type_id=activity_type.id,
-                    summary=_("%(cause)s: %(reference)s", cause=cause_label, reference=reference),
+                    summary=_(
+                        "%(cause)s: %(reference)s",
+                        cause=cause_label,
+                        reference=reference,
+                    ),
                     note=message,
                     user_id=(user or self.env.ref("base.user_root")).id,
                 )
@@ -139,17 +151,23 @@ class OkrProductionAlert(models.Model):
     def _cron_check_late_workorders(self):
         """Alert on linked work orders that run past their planned end."""
         now = fields.Datetime.now()
-        late = self.env["mrp.workorder"].sudo().search(
-            [
-                ("state", "in", ("pending", "waiting", "ready", "progress")),
-                ("date_finished", "<", now),
-            ]
+        late = (
+            self.env["mrp.workorder"]
+            .sudo()
+            .search(
+                [
+                    ("state", "in", ("pending", "waiting", "ready", "progress")),
+                    ("date_finished", "<", now),
+                ]
+            )
         )
         if not late:
             return True
         already = set(
             self.sudo()
-            .search([("cause", "=", "late_workorder"), ("workorder_id", "in", late.ids)])
+            .search(
+                [("cause", "=", "late_workorder"), ("workorder_id", "in", late.ids)]
+            )
             .mapped(lambda alert: (alert.key_result_id.id, alert.workorder_id.id))
         )
         key_results = self._search_linked_key_results(
@@ -158,11 +176,13 @@ class OkrProductionAlert(models.Model):
         for workorder in late:
             targets = key_results.filtered(
                 lambda kr, wo=workorder: (
-                    wo in kr.workorder_ids
-                    or wo.production_id in kr.production_ids
-                    or wo.workcenter_id in kr.workcenter_ids
+                    (
+                        wo in kr.workorder_ids
+                        or wo.production_id in kr.production_ids
+                        or wo.workcenter_id in kr.workcenter_ids
+                    )
+                    and (kr.id, wo.id) not in already
                 )
-                and (kr.id, wo.id) not in already
             )
             self._raise_alert(
                 targets,

@@ -62,7 +62,10 @@ class OkrMrpTestCommon(OkrTestCommon):
             groups="mrp.group_mrp_user,okr_management.group_okr_user",
         )
         cls.user_operator = new_test_user(
-            cls.env, login="mrp_operator", name="Line Operator", groups="mrp.group_mrp_user"
+            cls.env,
+            login="mrp_operator",
+            name="Line Operator",
+            groups="mrp.group_mrp_user",
         )
         cls.emp_planner = cls.env["hr.employee"].create(
             {

@@ -11,7 +11,9 @@ class TestShopFloorAlerts(OkrMrpTestCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.activity_type = cls.env.ref("okr_mrp_bridge.mail_activity_type_production_alert")
+        cls.activity_type = cls.env.ref(
+            "okr_mrp_bridge.mail_activity_type_production_alert"
+        )
         # a manual key result at its target: on track, linked to a work center
         cls.kr_linked = cls.env["okr.key.result"].create(
             {
@@ -43,9 +45,15 @@ class TestShopFloorAlerts(OkrMrpTestCommon):
         self.assertEqual(activities.user_id, self.user_lead)
         self.assertIn("WC Assembly Test", activities.summary)
         self.assertEqual(len(self.kr_linked.production_alert_ids), 2)
-        new_messages = self.kr_linked.message_ids[: len(self.kr_linked.message_ids) - messages_before]
+        new_messages = self.kr_linked.message_ids[
+            : len(self.kr_linked.message_ids) - messages_before
+        ]
         self.assertEqual(
-            len(new_messages.filtered(lambda m: "Equipment Failure logged on work center" in m.body)),
+            len(
+                new_messages.filtered(
+                    lambda m: "Equipment Failure logged on work center" in m.body
+                )
+            ),
             2,
         )
         self.assertTrue(self.kr_linked.production_risk)
@@ -69,8 +77,15 @@ class TestShopFloorAlerts(OkrMrpTestCommon):
                 "objective_id": self.objective.id,
                 "start_value": 0,
                 "target_value": 10,
-                "workorder_ids": [(6, 0, production.workorder_ids.filtered(
-                    lambda wo: wo.workcenter_id == self.wc_drill).ids)],
+                "workorder_ids": [
+                    (
+                        6,
+                        0,
+                        production.workorder_ids.filtered(
+                            lambda wo: wo.workcenter_id == self.wc_drill
+                        ).ids,
+                    )
+                ],
             }
         )
         self._log_time(self.wc_drill, self.loss_equipment, 20)
@@ -101,7 +116,9 @@ class TestShopFloorAlerts(OkrMrpTestCommon):
         Alert = self.env["okr.production.alert"]
         Alert._cron_check_late_workorders()
         Alert._cron_check_late_workorders()
-        alerts = Alert.search([("key_result_id", "=", kr.id), ("cause", "=", "late_workorder")])
+        alerts = Alert.search(
+            [("key_result_id", "=", kr.id), ("cause", "=", "late_workorder")]
+        )
         self.assertEqual(len(alerts), 1)
         self.assertEqual(alerts.workorder_id, workorder)
         self.assertEqual(len(self._alert_activities(kr)), 1)

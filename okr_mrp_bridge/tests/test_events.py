@@ -100,7 +100,9 @@ class TestEventDrivenRefresh(OkrMrpTestCommon):
     def test_concluded_inspection_refreshes_pass_rate(self):
         self._enable_quality_trigger()
         production = self._produce(2)
-        kr = self._create_key_result("qc_pass_rate", production_ids=[(6, 0, production.ids)])
+        kr = self._create_key_result(
+            "qc_pass_rate", production_ids=[(6, 0, production.ids)]
+        )
         self._conclude_inspection(production.qc_inspections_ids, passed=True)
         self.assertEqual(kr.current_value, 100.0)
         self.assertIn("1 of 1 inspections", kr.source_note)

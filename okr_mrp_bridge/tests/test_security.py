@@ -47,7 +47,9 @@ class TestBridgeSecurity(OkrMrpTestCommon):
         cls.workorders[0].key_result_ids = [Command.link(cls.kr_private.id)]
 
     def test_planner_links_readable_key_results_through_the_wizard(self):
-        wizard_action = self.workorders.with_user(self.user_planner).action_link_key_results()
+        wizard_action = self.workorders.with_user(
+            self.user_planner
+        ).action_link_key_results()
         wizard_form = Form(
             self.env[wizard_action["res_model"]]
             .with_user(self.user_planner)
@@ -61,8 +63,20 @@ class TestBridgeSecurity(OkrMrpTestCommon):
         self.assertIn(self.kr_private, self.workorders[0].key_result_ids)
         self.env.invalidate_all()
         self.assertEqual(
-            self.workorders[0].with_user(self.user_planner).key_result_ids, self.kr_public
+            self.workorders[0].with_user(self.user_planner).key_result_ids,
+            self.kr_public,
         )
+
+    def test_planner_links_a_manufacturing_order_from_its_form(self):
+        with Form(self.production.with_user(self.user_planner)) as production_form:
+            production_form.key_result_ids.add(self.kr_public)
+        self.assertEqual(self.kr_public.production_ids, self.production)
+        # explicit links now win over the work-center scope
+        self.assertEqual(self.kr_public.workorder_count, 0)
+        self._finish_workorders(self.workorders)
+        self.kr_public.invalidate_recordset(["workorder_count"])
+        self.assertEqual(self.kr_public.workorder_count, 2)
+        self.assertEqual(self.kr_public.current_value, 4)
 
     def test_planner_cannot_link_a_private_key_result(self):
         with self.assertRaises(AccessError):
@@ -77,9 +91,9 @@ class TestBridgeSecurity(OkrMrpTestCommon):
             self.kr_private.with_user(self.user_planner).read(["name"])
         self.env.invalidate_all()
         self.assertEqual(
-            self.workorders[0].with_user(self.user_planner).read(["key_result_ids"])[0][
-                "key_result_ids"
-            ],
+            self.workorders[0]
+            .with_user(self.user_planner)
+            .read(["key_result_ids"])[0]["key_result_ids"],
             [],
         )
 
@@ -119,3 +133,18 @@ class TestBridgeSecurity(OkrMrpTestCommon):
         self.assertEqual(len(Alert.search([("cause", "=", "availability_loss")])), 2)
         visible = Alert.with_user(self.user_lead).search([])
         self.assertEqual(visible.key_result_id, self.kr_public)
+
+    def test_forms_open_for_each_side(self):
+        """The forms load what each user may read, and nothing more."""
+        self._produce(2)
+        self.kr_public.action_refresh_from_source()
+        kr_form = Form(self.kr_public.with_user(self.user_lead))
+        self.assertEqual(kr_form.current_value, 2)
+        self.assertIn("Finished quantity", kr_form.source_note)
+        self.assertNotIn("workorder_ids", kr_form._view["fields"])
+        planner_form = Form(self.kr_public.with_user(self.user_planner))
+        self.assertIn("workorder_ids", planner_form._view["fields"])
+        wc_form = Form(self.wc_assembly.with_user(self.user_operator))
+        self.assertEqual(len(wc_form.okr_goal_ids), 1)
+        wo_form = Form(self.workorders[0].with_user(self.user_operator))
+        self.assertNotIn("key_result_ids", wo_form._view["fields"])

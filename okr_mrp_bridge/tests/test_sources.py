@@ -105,11 +105,15 @@ class TestProductionSources(OkrMrpTestCommon):
         (on_time_kr | lead_kr).action_refresh_from_source()
         self.assertEqual(on_time_kr.current_value, 50.0)
         self.assertAlmostEqual(lead_kr.current_value, 3.0, delta=0.01)
-        self.assertIn("1 of 2 manufacturing orders", self._system_check_ins(on_time_kr).note)
+        self.assertIn(
+            "1 of 2 manufacturing orders", self._system_check_ins(on_time_kr).note
+        )
 
     def test_qc_pass_rate_counts_final_states_only(self):
         self._enable_quality_trigger()
-        productions = self._produce(2) | self._produce(2) | self._produce(2) | self._produce(2)
+        productions = (
+            self._produce(2) | self._produce(2) | self._produce(2) | self._produce(2)
+        )
         inspections = productions.qc_inspections_ids
         self.assertEqual(len(inspections), 4)
         self._conclude_inspection(inspections[0], passed=True)
@@ -117,7 +121,9 @@ class TestProductionSources(OkrMrpTestCommon):
         self._conclude_inspection(inspections[2], passed=False)
         # inspections[3] stays ready: success is True with no answer, but it
         # is no result
-        kr = self._create_key_result("qc_pass_rate", product_ids=[(6, 0, self.product.ids)])
+        kr = self._create_key_result(
+            "qc_pass_rate", product_ids=[(6, 0, self.product.ids)]
+        )
         kr.action_refresh_from_source()
         self.assertAlmostEqual(kr.current_value, 66.67)
         self.assertEqual(kr.inspection_count, 3)
@@ -138,6 +144,31 @@ class TestProductionSources(OkrMrpTestCommon):
         self.assertEqual(kr.current_value, 15)
         self.assertEqual(kr.workorder_count, 2)
         self.assertEqual(kr.production_count, 2)
+
+    def test_smart_buttons_open_the_records_behind_the_figure(self):
+        self._enable_quality_trigger()
+        production = self._produce(3)
+        self._produce(2, product=self.other_product)
+        kr = self._create_key_result(
+            "qc_pass_rate", product_ids=[(6, 0, self.product.ids)]
+        ).with_user(self.user_planner)
+        workorders = self.env["mrp.workorder"].search(
+            kr.action_view_workorders()["domain"]
+        )
+        self.assertEqual(workorders, production.workorder_ids)
+        productions = self.env["mrp.production"].search(
+            kr.action_view_productions()["domain"]
+        )
+        self.assertEqual(productions, production)
+        inspections = self.env["qc.inspection"].search(
+            kr.sudo().action_view_inspections()["domain"]
+        )
+        self.assertFalse(inspections, "the inspection is not concluded yet")
+        self._conclude_inspection(production.qc_inspections_ids, passed=True)
+        inspections = self.env["qc.inspection"].search(
+            kr.sudo().action_view_inspections()["domain"]
+        )
+        self.assertEqual(inspections, production.qc_inspections_ids)
 
     def test_manual_check_in_refused_on_production_fed_key_result(self):
         kr = self._create_key_result(

@@ -7,7 +7,9 @@ class OkrKeyResultLinkWizard(models.TransientModel):
     _name = "okr.key.result.link.wizard"
     _description = "Link Work Orders to Key Results"
 
-    workorder_ids = fields.Many2many("mrp.workorder", string="Work Orders", required=True)
+    workorder_ids = fields.Many2many(
+        "mrp.workorder", string="Work Orders", required=True
+    )
     key_result_ids = fields.Many2many(
         "okr.key.result",
         string="Key Results",
