@@ -23,6 +23,11 @@
     "demo": [
         "demo/okr_hr_appraisal_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "okr_hr_appraisal/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "auto_install": False,
 }

@@ -23,6 +23,11 @@
     "demo": [
         "demo/okr_mrp_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "okr_mrp_bridge/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "auto_install": False,
 }

@@ -31,7 +31,12 @@ class OkrCheckIn(models.Model):
         "res.users", string="Checked in by", required=True, default=lambda self: self.env.user
     )
     source = fields.Selection(
-        [("manual", "Manual"), ("api", "API"), ("import", "Import")],
+        [
+            ("manual", "Manual"),
+            ("api", "API"),
+            ("import", "Import"),
+            ("aligned", "Aligned Objectives"),
+        ],
         default="manual",
         required=True,
         help="Where the value came from.",
@@ -95,7 +100,15 @@ class OkrCheckIn(models.Model):
             self.env["okr.key.result"].browse(
                 key_result_ids - {None, False}
             )._check_check_in_allowed(source)
-        return super().create(vals_list)
+        check_ins = super().create(vals_list)
+        check_ins._refresh_aligned_key_results()
+        return check_ins
+
+    def _refresh_aligned_key_results(self):
+        """A check-in moves its objective: move the parent key results fed by
+        their aligned objectives too (up the alignment chain, one level per
+        check-in they record)."""
+        self.sudo().key_result_id.objective_id.parent_key_result_id._refresh_if_aligned()
 
     def write(self, vals):
         self.key_result_id._check_check_in_allowed(vals.get("source", "manual"))

@@ -3,7 +3,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare
 
@@ -116,11 +116,13 @@ class OkrKeyResult(models.Model):
         help="Set when a manager typed the score; closing the cycle keeps it.",
     )
     source = fields.Selection(
-        [("manual", "Manual")],
+        [("manual", "Manual"), ("aligned", "Aligned Objectives")],
         default="manual",
         required=True,
         tracking=True,
-        help="Where the value comes from.",
+        help="Where the value comes from. Manual: check-ins by people. Aligned "
+        "Objectives: the mean progress (in %) of the objectives that contribute "
+        "to this key result, updated by itself.",
     )
     check_in_ids = fields.One2many("okr.check.in", "key_result_id", string="Check-ins")
     check_in_count = fields.Integer(compute="_compute_check_in_count")
@@ -458,7 +460,10 @@ class OkrKeyResult(models.Model):
     def write(self, vals):
         if "score" in vals and not self.env.context.get("okr_grading"):
             vals = dict(vals, score_graded=True)
-        return super().write(vals)
+        result = super().write(vals)
+        if "source" in vals:
+            self.action_refresh_from_source()
+        return result
 
     # ------------------------------------------------------------------
     # Actions and business methods
@@ -545,8 +550,23 @@ class OkrKeyResult(models.Model):
         return "manual"
 
     def _check_check_in_allowed(self, source):
-        """Refuse a check-in on a closed cycle, or by a user who neither owns
-        nor manages the key result. Bridge modules add their own rules."""
+        """Refuse a check-in on a closed cycle, one by hand on a key result
+        whose value is computed from its source, or one by a user who neither
+        owns nor manages the key result."""
+        for key_result in self:
+            if (
+                key_result.source in self._get_computed_sources()
+                and source != key_result.source
+            ):
+                raise UserError(
+                    _(
+                        "Key result '%(kr)s' takes its value from %(origin)s: it "
+                        "cannot be checked in by hand. Use 'Refresh from Source' "
+                        "on the key result, or set its Source to Manual.",
+                        kr=key_result.name,
+                        origin=key_result._get_source_label(),
+                    )
+                )
         for key_result in self:
             if key_result.cycle_id.state == "closed":
                 raise UserError(
@@ -566,6 +586,95 @@ class OkrKeyResult(models.Model):
                     kr=forbidden[0].name,
                 )
             )
+
+    @api.model
+    def _get_computed_sources(self):
+        """Sources whose value Odoo computes: no check-in by hand on them.
+        Bridge modules add theirs."""
+        return ["aligned"]
+
+    def _get_source_label(self):
+        self.ensure_one()
+        return dict(self._fields["source"]._description_selection(self.env)).get(
+            self.source, self.source
+        )
+
+    def action_refresh_from_source(self):
+        """Recompute the value of key results fed by a source.
+
+        A check-in authored by the system is recorded for each key result whose
+        value changed; its note says what data produced the value. Manual key
+        results and closed cycles are left alone.
+        """
+        self.check_access("read")
+        key_results = self.sudo().filtered(
+            lambda kr: kr.source in self._get_computed_sources()
+            and kr.cycle_id.state != "closed"
+        )
+        if not key_results:
+            return True
+        results = key_results._compute_source_values()
+        check_in_vals = []
+        for key_result in key_results:
+            value, note = results.get(key_result.id, (None, None))
+            if value is not None and float_compare(
+                value, key_result.current_value, precision_digits=4
+            ):
+                check_in_vals.append(
+                    {
+                        "key_result_id": key_result.id,
+                        "value": value,
+                        "note": note,
+                        "source": key_result.source,
+                        "user_id": SUPERUSER_ID,
+                        "confidence": key_result.confidence or 5,
+                    }
+                )
+        if check_in_vals:
+            self.env["okr.check.in"].sudo().create(check_in_vals)
+        key_results._after_refresh_from_source(results)
+        return True
+
+    def _compute_source_values(self):
+        """``{key_result_id: (value or None, note)}`` for a batch of key results
+        fed by a source, in a fixed number of queries. Here: the key results
+        fed by their aligned objectives (mean progress in %); bridge modules
+        add their sources."""
+        aligned = self.filtered(lambda kr: kr.source == "aligned")
+        if not aligned:
+            return {}
+        groups = self.env["okr.objective"].sudo()._read_group(
+            [
+                ("parent_key_result_id", "in", aligned.ids),
+                ("state", "!=", "cancelled"),
+            ],
+            ["parent_key_result_id"],
+            ["progress:avg", "__count"],
+        )
+        rows = {kr.id: (avg, count) for kr, avg, count in groups}
+        results = {}
+        for key_result in aligned:
+            avg, count = rows.get(key_result.id, (None, 0))
+            if not count:
+                results[key_result.id] = (None, _("No objective is aligned to it yet."))
+                continue
+            results[key_result.id] = (
+                round(avg * 100.0, 2),
+                _(
+                    "Mean progress %(progress).1f%% of %(count)s aligned objectives.",
+                    progress=avg * 100.0,
+                    count=count,
+                ),
+            )
+        return results
+
+    def _after_refresh_from_source(self, results):
+        """Hook called with the computed values after a refresh."""
+
+    def _refresh_if_aligned(self):
+        self.sudo().filtered(
+            lambda kr: kr.source == "aligned"
+        ).action_refresh_from_source()
 
     def _filter_check_in_allowed(self):
         """The key results the current user may check in on: all for OKR

@@ -428,6 +428,23 @@ class OkrObjective(models.Model):
                 )
 
     # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        objectives = super().create(vals_list)
+        objectives.parent_key_result_id._refresh_if_aligned()
+        return objectives
+
+    def write(self, vals):
+        realign = bool({"parent_key_result_id", "state"} & set(vals))
+        before = self.parent_key_result_id if realign else None
+        result = super().write(vals)
+        if realign:
+            (before | self.parent_key_result_id)._refresh_if_aligned()
+        return result
+
+    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def action_activate(self):

@@ -1,10 +1,8 @@
 import json
 from datetime import datetime, time, timedelta
 
-from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import _, api, fields, models
 from odoo.osv import expression
-from odoo.tools import float_compare
 
 PRODUCTION_SOURCES = [
     ("mrp_produced_qty", "Manufacturing: Finished Quantity"),
@@ -347,45 +345,14 @@ class OkrKeyResult(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
-    def action_refresh_from_source(self):
-        """Recompute the value of production-fed key results from the data.
-
-        A check-in authored by the system is recorded for each key result
-        whose value changed; its note says what data produced the value.
-        """
-        self.check_access("read")
-        key_results = self.sudo().filtered(
-            lambda kr: (
-                kr.source in PRODUCTION_SOURCE_KEYS and kr.cycle_id.state != "closed"
-            )
-        )
-        if not key_results:
-            return True
-        results = key_results._compute_source_values()
+    def _after_refresh_from_source(self, results):
+        res = super()._after_refresh_from_source(results)
         now = fields.Datetime.now()
-        check_in_vals = []
-        for key_result in key_results:
-            value, note = results.get(key_result.id, (None, None))
-            if value is None:
-                continue
-            if float_compare(value, key_result.current_value, precision_digits=4):
-                check_in_vals.append(
-                    {
-                        "key_result_id": key_result.id,
-                        "value": value,
-                        "note": note,
-                        "source": key_result.source,
-                        "user_id": SUPERUSER_ID,
-                        "confidence": key_result.confidence or 5,
-                    }
-                )
-        if check_in_vals:
-            self.env["okr.check.in"].sudo().create(check_in_vals)
-        for key_result in key_results:
-            value, note = results.get(key_result.id, (None, None))
+        for key_result in self.filtered(lambda kr: kr.source in PRODUCTION_SOURCE_KEYS):
+            _value, note = results.get(key_result.id, (None, None))
             key_result.source_note = note or _("No data in the period yet.")
             key_result.source_refresh_date = now
-        return True
+        return res
 
     def action_view_workorders(self):
         self.ensure_one()
@@ -422,29 +389,9 @@ class OkrKeyResult(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
-    def _check_check_in_allowed(self, source):
-        """A production-fed key result takes check-ins from its source only."""
-        for key_result in self:
-            if (
-                key_result.source in PRODUCTION_SOURCE_KEYS
-                and source != key_result.source
-            ):
-                raise UserError(
-                    _(
-                        "Key result '%(kr)s' takes its value from %(origin)s: it "
-                        "cannot be checked in by hand. Use 'Refresh from Source' "
-                        "on the key result, or set its Source to Manual.",
-                        kr=key_result.name,
-                        origin=key_result._get_source_label(),
-                    )
-                )
-        return super()._check_check_in_allowed(source)
-
-    def _get_source_label(self):
-        self.ensure_one()
-        return dict(self._fields["source"]._description_selection(self.env)).get(
-            self.source, self.source
-        )
+    @api.model
+    def _get_computed_sources(self):
+        return super()._get_computed_sources() + PRODUCTION_SOURCE_KEYS
 
     def _get_period(self):
         """The cycle as a half-open UTC datetime range [start, end)."""
@@ -579,6 +526,9 @@ class OkrKeyResult(models.Model):
         depends neither on the number of key results nor on the amount of
         manufacturing data.
         """
+        results = super()._compute_source_values()
+        if not self.filtered(lambda kr: kr.source in PRODUCTION_SOURCE_KEYS):
+            return results
         self.env.flush_all()
         families = {
             "quantities": ("mrp_produced_qty", "mrp_yield", "mrp_scrap_rate"),
@@ -594,7 +544,6 @@ class OkrKeyResult(models.Model):
         }
         # the scopes of the whole batch in one read per relation
         self.fetch(["workorder_ids", "production_ids", "workcenter_ids", "product_ids"])
-        results = {}
         for family, sources in families.items():
             key_results = self.filtered(
                 lambda kr, sources=sources: kr.source in sources
