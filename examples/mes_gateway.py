@@ -76,16 +76,28 @@ class OdooClient:
         return answer["result"]
 
     def authenticate(self):
-        self.uid = self._call("common", "authenticate", self.db, self.login, self.api_key, {})
+        self.uid = self._call(
+            "common", "authenticate", self.db, self.login, self.api_key, {}
+        )
         if not self.uid:
-            raise OdooRpcError(f"Odoo refused the login {self.login!r} with this API key.")
+            raise OdooRpcError(
+                f"Odoo refused the login {self.login!r} with this API key."
+            )
         return self.uid
 
     def execute(self, model, method, *args, **kwargs):
         if self.uid is None:
             self.authenticate()
         return self._call(
-            "object", "execute_kw", self.db, self.uid, self.api_key, model, method, list(args), kwargs
+            "object",
+            "execute_kw",
+            self.db,
+            self.uid,
+            self.api_key,
+            model,
+            method,
+            list(args),
+            kwargs,
         )
 
     def check_in(self, key_result_id, value, confidence=None, note=None):
@@ -95,7 +107,9 @@ class OdooClient:
             kwargs["confidence"] = confidence
         if note:
             kwargs["note"] = note
-        return self.execute("okr.key.result", "action_check_in", [key_result_id], value, **kwargs)
+        return self.execute(
+            "okr.key.result", "action_check_in", [key_result_id], value, **kwargs
+        )
 
 
 def _read_rows(args):
@@ -112,9 +126,13 @@ def _read_rows(args):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", required=True, help="Odoo base URL, e.g. http://localhost:8069")
+    parser.add_argument(
+        "--url", required=True, help="Odoo base URL, e.g. http://localhost:8069"
+    )
     parser.add_argument("--db", required=True, help="Odoo database name")
-    parser.add_argument("--login", required=True, help="login of the gateway's Odoo user")
+    parser.add_argument(
+        "--login", required=True, help="login of the gateway's Odoo user"
+    )
     parser.add_argument(
         "--api-key-env",
         default="ODOO_API_KEY",
@@ -124,7 +142,9 @@ def main(argv=None):
     parser.add_argument("--value", help="the measured value")
     parser.add_argument("--confidence", help="confidence from 0 to 10")
     parser.add_argument("--note", help="a note stored on the check-in")
-    parser.add_argument("--csv", help="CSV file: key_result_id,value[,confidence[,note]]")
+    parser.add_argument(
+        "--csv", help="CSV file: key_result_id,value[,confidence[,note]]"
+    )
     args = parser.parse_args(argv)
     if not args.csv and (args.key_result is None or args.value is None):
         parser.error("give --key-result and --value, or --csv")

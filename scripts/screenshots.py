@@ -102,17 +102,23 @@ SHOTS = (
     {
         "name": "key-result-production-source",
         "action": "okr_management.okr_key_result_action",
-        "record": "okr_management.kr_production_oee",
+        "record": "okr_management.kr_production_yield",
         "ready": ".o_form_view .o_notebook a[name='production_source']",
-        "steps": (("click", ".o_notebook a[name='production_source']"),),
-        "then": ".o_form_view [name='source_note']",
+        "steps": (
+            ("click", ".o_notebook a[name='production_source']"),
+            ("scroll", ".o_notebook"),
+        ),
+        "then": ".o_form_view [name='workorder_ids'] .o_data_row",
     },
     {
         "name": "workcenter-goals",
         "action": "mrp.mrp_workcenter_action",
         "record": "mrp.mrp_workcenter_3",
         "ready": ".o_form_view .o_notebook a[name='okr_goals']",
-        "steps": (("click", ".o_notebook a[name='okr_goals']"),),
+        "steps": (
+            ("click", ".o_notebook a[name='okr_goals']"),
+            ("scroll", ".o_notebook"),
+        ),
         "then": ".o_form_view [name='okr_goal_ids'] .o_data_row",
     },
     {
@@ -120,14 +126,23 @@ SHOTS = (
         "action": "hr_appraisal_oca.hr_appraisal_action_form",
         "record": "okr_hr_appraisal.appraisal_production_head",
         "ready": ".o_form_view .o_notebook a[name='okr_reference']",
-        "steps": (("click", ".o_notebook a[name='okr_reference']"),),
+        "steps": (
+            ("click", ".o_notebook a[name='okr_reference']"),
+            ("scroll", ".o_notebook"),
+        ),
         "then": ".o_form_view [name='okr_line_ids'] .o_data_row",
+    },
+    {
+        "name": "appraisal-report",
+        "action": "okr_hr_appraisal.okr_appraisal_report_action",
+        "ready": ".o_pivot_view .o_pivot table td.o_pivot_cell_value",
     },
     {
         "name": "appraisal-settings",
         "action": "base_setup.action_general_configuration",
-        "ready": ".o_settings_container #okr_appraisal_hide_okr",
-        "steps": (("scroll", "#okr_appraisal_hide_okr"),),
+        "ready": ".settings_tab [data-key='hr_appraisal_oca']",
+        "steps": (("click", ".settings_tab [data-key='hr_appraisal_oca']"),),
+        "then": ".o_settings_container #okr_appraisal_hide_okr",
     },
 )
 
@@ -229,6 +244,12 @@ class Chromium:
                 self._page_websocket_url(), timeout=60, suppress_origin=True
             )
             self.send("Page.enable")
+            # One bus worker per page, gone with it: a page meeting the shared
+            # worker of the previous one says "The page is out of date".
+            self.send(
+                "Page.addScriptToEvaluateOnNewDocument",
+                source="delete window.SharedWorker;",
+            )
             self.send("Runtime.enable")
             self.send(
                 "Emulation.setDeviceMetricsOverride",

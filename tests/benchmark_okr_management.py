@@ -19,6 +19,7 @@ next to the time. The database is dropped at the end unless --keep is given.
 # pylint: disable=invalid-commit,print-used
 
 import argparse
+import json
 import os
 import resource
 import subprocess
@@ -292,7 +293,15 @@ def run(db_name):
             )
 
             def report(label, queries, ms, notes=""):
-                rows.append((label, queries, ms, notes))
+                rows.append(
+                    {
+                        "operation": label,
+                        "queries": queries,
+                        "ms": round(ms, 1),
+                        "peak_mb": round(peak_rss(), 1),
+                        "notes": notes,
+                    }
+                )
                 print(f"{label:<42} {queries:>8} {ms:>10.0f}  {notes}", flush=True)
 
             spec = board_spec(env)
@@ -344,9 +353,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=f"okrb_bench_{os.getpid()}")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args()
     try:
-        run(args.db)
+        rows = run(args.db)
+        if args.json:
+            with open(args.json, "w", encoding="utf-8") as handle:
+                json.dump({"rows": rows, "ratios": []}, handle, indent=1)
     finally:
         if not args.keep:
             try:

@@ -30,6 +30,7 @@ The database is dropped at the end unless --keep is given.
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -91,6 +92,13 @@ def create_database(config_path, db_name):
     return time.perf_counter() - started
 
 
+RESULTS = {"rows": [], "ratios": []}
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 class Measure:
     """Time and SQL queries of a block, printed as one line."""
 
@@ -112,6 +120,15 @@ class Measure:
         self.ms = (time.perf_counter() - self._start) * 1000
         self.queries = self.env.cr.sql_log_count - self._queries
         print(f"  {self.label:<62} {self.queries:>6} queries {self.ms:>10.1f} ms")
+        RESULTS["rows"].append(
+            {
+                "operation": self.label,
+                "queries": self.queries,
+                "ms": round(self.ms, 1),
+                "peak_mb": round(peak_rss_mb(), 1),
+                "notes": "",
+            }
+        )
         return False
 
 
@@ -468,6 +485,13 @@ def run(config_path, db_name):
             KeyResult._cron_refresh_from_source()
         with Measure(env, f"cron resync, {done} WOs, unchanged") as large:
             KeyResult._cron_refresh_from_source()
+        RESULTS["ratios"].append(
+            {
+                "what": f"full resync queries, {WORKORDERS_FIRST} vs {done} "
+                "work orders",
+                "value": f"{small.queries} vs {large.queries}",
+            }
+        )
         print(
             f"  queries with {WORKORDERS_FIRST} vs {done} work orders: "
             f"{small.queries} vs {large.queries} "
@@ -506,6 +530,14 @@ def run(config_path, db_name):
             abs(odoo_values[wc_id] - bridge_values.get(wc_id, 0.0)) < 0.005
             for wc_id in odoo_values
         )
+        RESULTS["ratios"].append(
+            {
+                "what": "OEE time, okr_mrp_bridge query / Odoo's _compute_oee",
+                "value": f"{ours.ms / odoo_measure.ms:.2f} "
+                f"({ours.queries} vs {odoo_measure.queries} queries; values agree: "
+                f"{agree})",
+            }
+        )
         print(
             f"  ratio bridge/odoo time: {ours.ms / odoo_measure.ms:.2f}; "
             f"values agree on all {len(odoo_values)} work centers: {agree}"
@@ -522,12 +554,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="okrc_bench")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args()
     config_path = write_config(args.db)
     try:
         seconds = create_database(config_path, args.db)
         print(f"created database {args.db} in {seconds:.0f} s")
         run(config_path, args.db)
+        if args.json:
+            with open(args.json, "w", encoding="utf-8") as handle:
+                json.dump(RESULTS, handle, indent=1)
     finally:
         import odoo.sql_db
 

@@ -84,6 +84,8 @@ class TestFactoryScenario(OkrMrpTestCommon):
         appraisal.invalidate_recordset()
         appraisal = appraisal.with_user(self.hr_officer)
         self.assertAlmostEqual(appraisal.okr_score, 0.5)
-        line = appraisal.okr_line_ids.filtered(lambda l: l.key_result_id == self.kr_output)
+        line = appraisal.okr_line_ids.filtered(
+            lambda line: line.key_result_id == self.kr_output
+        )
         self.assertEqual(len(line), 1)
         self.assertAlmostEqual(line.progress, 0.5)

@@ -106,7 +106,12 @@ class TestMesGateway(HttpCase):
 
     def test_gateway_pushes_a_value(self):
         result = self._run_gateway(
-            "--key-result", str(self.key_result.id), "--value", "94.5", "--confidence", "8"
+            "--key-result",
+            str(self.key_result.id),
+            "--value",
+            "94.5",
+            "--confidence",
+            "8",
         )
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("ok: key result", result.stdout)
@@ -143,16 +148,21 @@ class TestMesGateway(HttpCase):
         check_ins_before = self.env["okr.check.in"].search_count([])
         # unknown key result
         self._assert_refused(
-            self._run_gateway("--key-result", "999999", "--value", "94"), "does not exist"
+            self._run_gateway("--key-result", "999999", "--value", "94"),
+            "does not exist",
         )
         # non-numeric value
         self._assert_refused(
-            self._run_gateway("--key-result", str(self.key_result.id), "--value", "ninety"),
+            self._run_gateway(
+                "--key-result", str(self.key_result.id), "--value", "ninety"
+            ),
             "Value: a number is required",
         )
         # closed cycle
         self._assert_refused(
-            self._run_gateway("--key-result", str(self.closed_key_result.id), "--value", "91"),
+            self._run_gateway(
+                "--key-result", str(self.closed_key_result.id), "--value", "91"
+            ),
             "is closed",
         )
         # no rights: the outsider neither owns nor manages the key result
@@ -170,7 +180,11 @@ class TestMesGateway(HttpCase):
         # wrong key
         self._assert_refused(
             self._run_gateway(
-                "--key-result", str(self.key_result.id), "--value", "94", api_key="not-a-key"
+                "--key-result",
+                str(self.key_result.id),
+                "--value",
+                "94",
+                api_key="not-a-key",
             ),
             "refused the login",
         )

@@ -2,6 +2,7 @@
 
 Every tour logs in as a user created here with only that role's groups."""
 
+from odoo.exceptions import AccessError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 OKR_USER = "okr_management.group_okr_user"
@@ -71,6 +72,10 @@ class TestOkrTours(HttpCase):
         self.assertEqual(check_in.key_result_id, self.kr_team_batches)
         self.assertAlmostEqual(check_in.value, 7.75)
         self.assertAlmostEqual(self.kr_team_batches.current_value, 7.75)
+        # a manager steers the cycles but does not delete them
+        cycle = self.kr_team_batches.cycle_id.with_user(manager)
+        with self.assertRaises(AccessError):
+            cycle.unlink()
 
     def test_team_lead_team_check_in(self):
         lead = self._new_user("tour_team_lead", OKR_USER)
@@ -89,6 +94,10 @@ class TestOkrTours(HttpCase):
             {(c.key_result_id, c.value) for c in check_ins},
             {(self.kr_team_batches, 7.5), (self.kr_team_stops, 7.0)},
         )
+        # the team lead does not check in on her own manager's key results
+        company_kr = self.env.ref("okr_management.kr_company_output")
+        with self.assertRaises(AccessError):
+            company_kr.with_user(lead).action_check_in(11500)
 
     def test_planner_links_work_orders(self):
         planner = self._new_user(
@@ -108,6 +117,9 @@ class TestOkrTours(HttpCase):
         for workorder in workorders:
             self.assertEqual(workorder.key_result_ids, yield_kr)
         self.assertEqual(yield_kr.workorder_ids, linked_before | workorders)
+        # linking feeds the key result; it does not let the planner edit it
+        with self.assertRaises(AccessError):
+            yield_kr.with_user(planner).write({"target_value": 99})
 
     def _create_tour_workorders(self):
         """A confirmed manufacturing order with two uniquely named operations."""
@@ -147,3 +159,20 @@ class TestOkrTours(HttpCase):
         self.start_tour(
             "/odoo", "okr_appraisal_reference_tour", login=officer.login, timeout=120
         )
+
+        Line = self.env["okr.appraisal.line"].with_user(officer)
+        self.assertEqual(
+            Line.search([("appraisal_id", "=", appraisal.id)]).mapped(
+                "key_result_name"
+            ),
+            ["Supplier on-time delivery at least 95%"],
+        )
+        # the production head's objective is for his department only: the
+        # officer reads his appraisal but not the lines of that objective
+        production = self.env.ref("okr_hr_appraisal.appraisal_production_head")
+        self.assertTrue(production.okr_line_ids)
+        self.assertFalse(Line.search([("appraisal_id", "=", production.id)]))
+        with self.assertRaises(AccessError):
+            self.env.ref("okr_management.objective_production").with_user(
+                officer
+            ).check_access("read")

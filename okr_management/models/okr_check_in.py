@@ -22,13 +22,18 @@ class OkrCheckIn(models.Model):
     company_id = fields.Many2one(
         related="key_result_id.company_id", store=True, precompute=True
     )
-    owner_id = fields.Many2one(related="key_result_id.owner_id", string="Key Result Owner")
+    owner_id = fields.Many2one(
+        related="key_result_id.owner_id", string="Key Result Owner"
+    )
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     value = fields.Float(required=True)
     confidence = fields.Integer(default=5, help="From 0 (no chance) to 10 (certain).")
     note = fields.Text()
     user_id = fields.Many2one(
-        "res.users", string="Checked in by", required=True, default=lambda self: self.env.user
+        "res.users",
+        string="Checked in by",
+        required=True,
+        default=lambda self: self.env.user,
     )
     source = fields.Selection(
         [

@@ -33,7 +33,6 @@ class OkrKeyResult(models.Model):
     )
     owner_id = fields.Many2one(
         "hr.employee",
-        string="Owner",
         compute="_compute_owner_id",
         store=True,
         readonly=False,
@@ -608,8 +607,10 @@ class OkrKeyResult(models.Model):
         """
         self.check_access("read")
         key_results = self.sudo().filtered(
-            lambda kr: kr.source in self._get_computed_sources()
-            and kr.cycle_id.state != "closed"
+            lambda kr: (
+                kr.source in self._get_computed_sources()
+                and kr.cycle_id.state != "closed"
+            )
         )
         if not key_results:
             return True
@@ -643,13 +644,17 @@ class OkrKeyResult(models.Model):
         aligned = self.filtered(lambda kr: kr.source == "aligned")
         if not aligned:
             return {}
-        groups = self.env["okr.objective"].sudo()._read_group(
-            [
-                ("parent_key_result_id", "in", aligned.ids),
-                ("state", "!=", "cancelled"),
-            ],
-            ["parent_key_result_id"],
-            ["progress:avg", "__count"],
+        groups = (
+            self.env["okr.objective"]
+            .sudo()
+            ._read_group(
+                [
+                    ("parent_key_result_id", "in", aligned.ids),
+                    ("state", "!=", "cancelled"),
+                ],
+                ["parent_key_result_id"],
+                ["progress:avg", "__count"],
+            )
         )
         rows = {kr.id: (avg, count) for kr, avg, count in groups}
         results = {}
@@ -688,6 +693,15 @@ class OkrKeyResult(models.Model):
         return self.filtered(
             lambda kr: kr.owner_id in managed or kr.objective_id.owner_id in managed
         )
+
+    def _filter_checkable_by_hand(self):
+        """The key results the current user may check in on by hand: those
+        whose value is not computed from a source, and that they own or
+        manage. The check-in wizards list these."""
+        computed = self._get_computed_sources()
+        return self.filtered(
+            lambda kr: kr.source not in computed
+        )._filter_check_in_allowed()
 
     def _grade_from_progress(self):
         """Score = progress, in one fixed UPDATE: no query per key result.
@@ -835,6 +849,7 @@ class OkrKeyResult(models.Model):
                 ("cycle_id.state", "=", "running"),
                 ("objective_id.state", "=", "active"),
                 ("user_id", "!=", False),
+                ("source", "not in", self._get_computed_sources()),
                 ("id", "not in", (open_activities - checked_in).mapped("res_id")),
                 "|",
                 ("last_check_in_date", "<=", limit),

@@ -38,7 +38,6 @@ class OkrObjective(models.Model):
     )
     owner_id = fields.Many2one(
         "hr.employee",
-        string="Owner",
         required=True,
         index=True,
         tracking=True,
@@ -75,14 +74,18 @@ class OkrObjective(models.Model):
         help="The objective of a higher or equal level this one contributes to.",
     )
     parent_path = fields.Char(index=True)
-    child_ids = fields.One2many("okr.objective", "parent_id", string="Aligned Objectives")
+    child_ids = fields.One2many(
+        "okr.objective", "parent_id", string="Aligned Objectives"
+    )
     parent_key_result_id = fields.Many2one(
         "okr.key.result",
         string="Contributes To Key Result",
         domain="[('objective_id', '=', parent_id)]",
         ondelete="set null",
     )
-    key_result_ids = fields.One2many("okr.key.result", "objective_id", string="Key Results")
+    key_result_ids = fields.One2many(
+        "okr.key.result", "objective_id", string="Key Results"
+    )
     key_result_count = fields.Integer(compute="_compute_key_result_count")
     visibility = fields.Selection(
         [
@@ -106,7 +109,9 @@ class OkrObjective(models.Model):
         aggregator="avg",
         help="Weighted mean of the key results' scores, set when the cycle closes.",
     )
-    score_display = fields.Char(string="Score (scale)", compute="_compute_score_display")
+    score_display = fields.Char(
+        string="Score (scale)", compute="_compute_score_display"
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -381,8 +386,10 @@ class OkrObjective(models.Model):
     def _check_parent_id(self):
         if self._has_cycle():
             raise ValidationError(
-                _("Aligned To: an objective cannot be aligned to itself or to "
-                  "one of the objectives aligned to it.")
+                _(
+                    "Aligned To: an objective cannot be aligned to itself or to "
+                    "one of the objectives aligned to it."
+                )
             )
         for objective in self.filtered("parent_id"):
             parent = objective.parent_id

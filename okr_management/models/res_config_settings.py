@@ -26,7 +26,10 @@ class ResConfigSettings(models.TransientModel):
         "aligned to a parent objective.",
     )
     okr_score_scale = fields.Selection(
-        [("unit", "0.0 - 1.0 (0.7 is a good stretch)"), ("five", "1 - 5 (2.5 - 3.5 is healthy)")],
+        [
+            ("unit", "0.0 - 1.0 (0.7 is a good stretch)"),
+            ("five", "1 - 5 (2.5 - 3.5 is healthy)"),
+        ],
         string="Scoring Scale",
         default="unit",
         config_parameter="okr_management.score_scale",
@@ -65,8 +68,7 @@ class ResConfigSettings(models.TransientModel):
             if settings.okr_max_key_results_per_objective < 1:
                 raise ValidationError(
                     _(
-                        "Key Results per Objective must be at least 1 (got "
-                        "%(value)s).",
+                        "Key Results per Objective must be at least 1 (got %(value)s).",
                         value=settings.okr_max_key_results_per_objective,
                     )
                 )
@@ -74,7 +76,12 @@ class ResConfigSettings(models.TransientModel):
     @api.constrains("okr_on_track_ratio", "okr_off_track_ratio")
     def _check_okr_status_ratios(self):
         for settings in self:
-            if not 0.0 <= settings.okr_off_track_ratio <= settings.okr_on_track_ratio <= 1.0:
+            if (
+                not 0.0
+                <= settings.okr_off_track_ratio
+                <= settings.okr_on_track_ratio
+                <= 1.0
+            ):
                 raise ValidationError(
                     _(
                         "Off Track below (%(off)s) must lie between 0 and On Track "
@@ -102,10 +109,11 @@ class ResConfigSettings(models.TransientModel):
             params.get_param("okr_management.on_track_ratio"),
             params.get_param("okr_management.off_track_ratio"),
         )
-        super().set_values()
+        result = super().set_values()
         after = (
             params.get_param("okr_management.on_track_ratio"),
             params.get_param("okr_management.off_track_ratio"),
         )
         if before != after:
             self.env["okr.cycle"]._cron_update_status()
+        return result

@@ -1,3 +1,7 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
 from odoo.exceptions import UserError
 
 from .common import OkrTestCommon
@@ -59,7 +63,12 @@ class TestAlignedRollup(OkrTestCommon):
             }
         )
         kr = self.env["okr.key.result"].create(
-            {"name": "Audits", "objective_id": other.id, "start_value": 0, "target_value": 4}
+            {
+                "name": "Audits",
+                "objective_id": other.id,
+                "start_value": 0,
+                "target_value": 4,
+            }
         )
         kr.with_user(self.user_qa).action_check_in(4)  # 100 %
         self.kr_yield.with_user(self.user_lead).action_check_in(92)  # 0 %
@@ -80,3 +89,26 @@ class TestAlignedRollup(OkrTestCommon):
         # no aligned objective left: the value stays as last recorded
         self.assertEqual(self.kr_departments.current_value, 100)
         self.assertEqual(len(self.kr_departments.check_in_ids), 1)
+
+    def test_no_reminder_and_no_team_line_for_computed_key_results(self):
+        activity_type = self.env.ref("okr_management.mail_activity_type_okr_check_in")
+        self.kr_departments.owner_id = self.emp_manager
+        with freeze_time(self.today + timedelta(days=30)):
+            self.env["okr.key.result"]._cron_send_reminders()
+        reminded = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "okr.key.result"),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        self.assertIn(self.kr_yield.id, reminded.mapped("res_id"))
+        self.assertNotIn(self.kr_departments.id, reminded.mapped("res_id"))
+        # the manager's team check-in lists the manual key results only
+        wizard = (
+            self.env["okr.team.check.in"]
+            .with_user(self.user_manager)
+            .create({"team_type": "reports", "cycle_id": self.cycle.id})
+        )
+        listed = wizard.line_ids.key_result_id
+        self.assertIn(self.kr_yield, listed)
+        self.assertNotIn(self.kr_departments, listed)

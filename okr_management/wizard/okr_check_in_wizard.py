@@ -46,7 +46,7 @@ class OkrCheckInWizard(models.TransientModel):
             key_results = wizard.objective_id.key_result_ids.filtered(
                 lambda kr: kr.cycle_state != "closed"
             )
-            allowed = key_results._filter_check_in_allowed()
+            allowed = key_results._filter_checkable_by_hand()
             wizard.key_result_id = (allowed or key_results)[:1]
 
     @api.depends("key_result_id")
@@ -90,7 +90,7 @@ class OkrCheckInWizard(models.TransientModel):
         """Check in, then open the wizard on the next key result of the same
         objective: a whole objective in one sitting."""
         self.action_confirm()
-        key_results = self.objective_id.key_result_ids._filter_check_in_allowed()
+        key_results = self.objective_id.key_result_ids._filter_checkable_by_hand()
         later = key_results.filtered(
             lambda kr: (
                 (kr.sequence, kr.id)

@@ -88,7 +88,7 @@ class OkrTeamCheckIn(models.TransientModel):
         key_results = self.env["okr.key.result"].search(
             domain, order="owner_id, objective_id, sequence, id"
         )
-        return key_results._filter_check_in_allowed()
+        return key_results._filter_checkable_by_hand()
 
     def action_confirm(self):
         """One check-in per line whose value, confidence or note changed."""

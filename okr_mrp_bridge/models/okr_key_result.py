@@ -319,7 +319,14 @@ class OkrKeyResult(models.Model):
         Production = self.env["mrp.production"]
         Inspection = self.env["qc.inspection"]
         for key_result in self:
-            if not key_result._origin.id or not key_result.cycle_id:
+            if (
+                not key_result._origin.id
+                or not key_result.cycle_id
+                or not (
+                    key_result.is_production_fed or key_result._has_explicit_links()
+                )
+            ):
+                # a manual key result shows only the work linked to it by hand
                 key_result.workorder_count = 0
                 key_result.production_count = 0
                 key_result.inspection_count = 0

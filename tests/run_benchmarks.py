@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Run the benchmark scripts and write their figures into docs/benchmarks.md.
+
+Each benchmark runs in its own process on its own throwaway database and hands
+its figures back as JSON; this script only assembles the report. Use
+``bash scripts/benchmarks.sh`` (it checks Odoo and starts PostgreSQL first).
+"""
+
+# A command-line script that prints its progress.
+# pylint: disable=print-used
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHMARKS = [
+    (
+        "okr_management",
+        "benchmark_okr_management.py",
+        "2,000 objectives, 8,000 key results and 80,000 check-ins in one cycle, "
+        "measured as an OKR manager.",
+    ),
+    (
+        "okr_mrp_bridge",
+        "benchmark_okr_mrp_bridge.py",
+        "500 key results fed by production, 50,000 finished work orders, "
+        "10,000 inspections, and Odoo's own work-center OEE side by side.",
+    ),
+]
+
+
+def _run(script, json_path):
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [sys.executable, str(HERE / script), "--json", json_path],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    sys.stdout.write(completed.stdout)
+    if completed.returncode:
+        sys.stderr.write(completed.stderr[-4000:])
+        raise SystemExit(f"{script} failed with exit code {completed.returncode}")
+    with open(json_path, encoding="utf-8") as handle:
+        return json.load(handle), seconds
+
+
+def _environment():
+    import odoo.release  # pylint: disable=import-outside-toplevel
+
+    postgres = subprocess.run(
+        ["psql", "-d", "postgres", "-Atc", "SHOW server_version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return (
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, Odoo "
+        f"{odoo.release.version}, PostgreSQL {postgres or '?'}, "
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def _table(result):
+    lines = [
+        "| Operation | SQL queries | ms | Peak RSS (MB) | Notes |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for row in result["rows"]:
+        notes = row.get("notes", "").replace("|", "/")
+        lines.append(
+            f"| {row['operation']} | {row['queries']} | {row['ms']:.1f} | "
+            f"{row['peak_mb']:.0f} | {notes} |"
+        )
+    if result.get("ratios"):
+        lines += ["", "| Side by side | Figure |", "|---|---|"]
+        lines += [
+            f"| {ratio['what']} | {ratio['value']} |" for ratio in result["ratios"]
+        ]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(HERE.parent / "docs" / "benchmarks.md"))
+    args = parser.parse_args(argv)
+    sections = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for module, script, scope in BENCHMARKS:
+            print(f"== {module}: {script}", flush=True)
+            result, seconds = _run(script, os.path.join(tmp, f"{module}.json"))
+            sections.append(
+                f"## {module}\n\n{scope} Run: `python3 tests/{script}` "
+                f"({seconds:.0f} s including its database).\n\n{_table(result)}\n"
+            )
+    report = (
+        "# Benchmarks\n\n"
+        "Written by `bash scripts/benchmarks.sh`; do not edit by hand. SQL queries "
+        "are the cursor's count for the operation (work done at commit included); "
+        "peak RSS is the benchmark process's peak after the operation. Query counts "
+        "that must not grow with the data are also pinned in the modules' tests "
+        "(`assertQueryCount`).\n\n"
+        f"Machine: {_environment()}.\n\n" + "\n".join(sections)
+    )
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(report, encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
