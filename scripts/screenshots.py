@@ -12,6 +12,9 @@ non-zero when a page does not show what it should (login page, error dialog,
 missing element): nothing half-right is written.
 """
 
+# A command-line tool: it reports its progress with print().
+# pylint: disable=print-used
+
 import argparse
 import base64
 import http.cookies
