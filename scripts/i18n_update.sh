@@ -101,7 +101,12 @@ for module in "${MODULES[@]}"; do
     pot="$module/i18n/$module.pot"
     po="$module/i18n/$LANG_CODE.po"
     mkdir -p "$module/i18n"
-    odoo_run "$WORK/export-$module.log" --i18n-export="$OKR_ROOT/$pot" --modules="$module"
+    odoo_run "$WORK/export-$module.log" --i18n-export="$WORK/$module.pot" --modules="$module"
+    # Only the dates changed: keep the committed .pot as it is.
+    if ! diff -q -I '^"POT-Creation-Date: ' -I '^"PO-Revision-Date: ' \
+            "$WORK/$module.pot" "$pot" >/dev/null 2>&1; then
+        cp "$WORK/$module.pot" "$pot"
+    fi
     if [ -f "$po" ]; then
         msgmerge --quiet --update --backup=none --no-fuzzy-matching "$po" "$pot" \
             || okr_die "msgmerge failed on $po"

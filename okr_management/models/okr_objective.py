@@ -391,6 +391,7 @@ class OkrObjective(models.Model):
                     "one of the objectives aligned to it."
                 )
             )
+        level_labels = dict(self._fields["level"]._description_selection(self.env))
         for objective in self.filtered("parent_id"):
             parent = objective.parent_id
             if LEVEL_RANK[parent.level] > LEVEL_RANK[objective.level]:
@@ -400,9 +401,9 @@ class OkrObjective(models.Model):
                         "cannot be aligned to '%(parent)s', a lower-level "
                         "(%(parent_level)s) objective.",
                         objective=objective.name,
-                        level=dict(LEVEL_SELECTION)[objective.level],
+                        level=level_labels[objective.level],
                         parent=parent.name,
-                        parent_level=dict(LEVEL_SELECTION)[parent.level],
+                        parent_level=level_labels[parent.level],
                     )
                 )
             cycle, parent_cycle = objective.cycle_id, parent.cycle_id
