@@ -23,13 +23,10 @@ import json
 import os
 import resource
 import subprocess
-import sys
-import tempfile
 import time
 from datetime import date, timedelta
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODULES = "okr_management,okr_mrp_bridge,okr_hr_appraisal"
+from bench_common import create_database, write_config
 
 OBJECTIVES = 2000
 KEY_RESULTS_PER_OBJECTIVE = 4
@@ -37,44 +34,6 @@ CHECK_INS_PER_KEY_RESULT = 10
 DEPARTMENTS = 10
 EMPLOYEES = 200
 BATCH = 10000
-
-
-def write_config(db_name):
-    handle, path = tempfile.mkstemp(prefix="okr-bench-", suffix=".conf")
-    with os.fdopen(handle, "w") as conf:
-        conf.write(
-            "[options]\n"
-            f"addons_path = {ROOT}\n"
-            f"db_name = {db_name}\n"
-            f"dbfilter = ^{db_name}$\n"
-            f"data_dir = {tempfile.gettempdir()}/okr-bench-data\n"
-            "list_db = False\n"
-            "without_demo = all\n"
-        )
-    return path
-
-
-def create_database(config_path, db_name):
-    subprocess.run(["dropdb", "--if-exists", db_name], check=False)
-    started = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "--config",
-            config_path,
-            "-d",
-            db_name,
-            "-i",
-            MODULES,
-            "--without-demo=all",
-            "--stop-after-init",
-            "--log-level=warn",
-        ],
-        check=True,
-    )
-    return time.perf_counter() - started
 
 
 def _proc_status_mb(key):

@@ -32,13 +32,10 @@ import json
 import os
 import resource
 import subprocess
-import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODULES = "okr_management,okr_mrp_bridge,okr_hr_appraisal"
+from bench_common import create_database, write_config
 
 WORKCENTERS = 20
 PRODUCTS = 10
@@ -52,44 +49,6 @@ LOSSES = 10000
 DAY = "%(now)s - (g %% 27) * interval '1 day'"
 HOUR = "(g %% 13) * interval '1 hour'"
 MO_OF_G = "(%(mo_ids)s::int[])[(g %% array_length(%(mo_ids)s::int[], 1)) + 1]"
-
-
-def write_config(db_name):
-    handle, path = tempfile.mkstemp(prefix="okrc-bench-", suffix=".conf")
-    with os.fdopen(handle, "w") as conf:
-        conf.write(
-            "[options]\n"
-            f"addons_path = {ROOT}\n"
-            f"db_name = {db_name}\n"
-            f"dbfilter = ^{db_name}$\n"
-            f"data_dir = {tempfile.gettempdir()}/okrc-bench-data\n"
-            "list_db = False\n"
-            "without_demo = all\n"
-        )
-    return path
-
-
-def create_database(config_path, db_name):
-    subprocess.run(["dropdb", "--if-exists", db_name], check=False)
-    started = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "--config",
-            config_path,
-            "-d",
-            db_name,
-            "-i",
-            MODULES,
-            "--without-demo=all",
-            "--stop-after-init",
-            "--log-level=warn",
-        ],
-        check=True,
-    )
-    return time.perf_counter() - started
 
 
 RESULTS = {"rows": [], "ratios": []}

@@ -130,8 +130,14 @@ class TestBridgeSecurity(OkrMrpTestCommon):
     def test_alerts_follow_the_key_result_visibility(self):
         self._log_time(self.wc_assembly, self.loss_equipment, 10)
         Alert = self.env["okr.production.alert"]
-        self.assertEqual(len(Alert.search([("cause", "=", "availability_loss")])), 2)
-        visible = Alert.with_user(self.user_lead).search([])
+        alerts = Alert.search(
+            [
+                ("cause", "=", "availability_loss"),
+                ("key_result_id", "in", (self.kr_public | self.kr_private).ids),
+            ]
+        )
+        self.assertEqual(len(alerts), 2)
+        visible = Alert.with_user(self.user_lead).search([("id", "in", alerts.ids)])
         self.assertEqual(visible.key_result_id, self.kr_public)
 
     def test_forms_open_for_each_side(self):
