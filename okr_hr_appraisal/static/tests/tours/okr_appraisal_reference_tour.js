@@ -1,14 +1,17 @@
 /** @odoo-module **/
 
-import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
 const PAGE = ".o_notebook .tab-pane.active";
 
 registry.category("web_tour.tours").add("okr_appraisal_reference_tour", {
     url: "/odoo",
     steps: () => [
-        ...stepUtils.goToAppSteps("hr_appraisal_oca.menu_hr_appraisal_root", "Open Appraisals"),
+        ...stepUtils.goToAppSteps(
+            "hr_appraisal_oca.menu_hr_appraisal_root",
+            "Open Appraisals"
+        ),
         {
             content: "Open the appraisal of the procurement head",
             trigger: ".o_kanban_record:contains('Ronnie Hart')",
@@ -16,7 +19,8 @@ registry.category("web_tour.tours").add("okr_appraisal_reference_tour", {
         },
         {
             content: "The appraisal form opens",
-            trigger: ".o_form_view .o_field_widget[name='employee_id']:contains('Ronnie Hart')",
+            trigger:
+                ".o_form_view .o_field_widget[name='employee_id']:contains('Ronnie Hart')",
         },
         {
             content: "Open the OKR Reference tab",

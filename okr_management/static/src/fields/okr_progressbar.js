@@ -1,7 +1,10 @@
 /** @odoo-module **/
 
-import { registry } from "@web/core/registry";
-import { ProgressBarField, progressBarField } from "@web/views/fields/progress_bar/progress_bar_field";
+import {registry} from "@web/core/registry";
+import {
+    ProgressBarField,
+    progressBarField,
+} from "@web/views/fields/progress_bar/progress_bar_field";
 
 /**
  * Progress bar for the OKR ratios stored from 0.0 to 1.0 (progress, expected

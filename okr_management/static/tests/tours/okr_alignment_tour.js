@@ -1,8 +1,9 @@
 /** @odoo-module **/
 
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
-const COMPANY = ".o_hierarchy_node_container:has(.o_hierarchy_node_content:contains('Q1 capacity +20%'))";
+const COMPANY =
+    ".o_hierarchy_node_container:has(.o_hierarchy_node_content:contains('Q1 capacity +20%'))";
 
 registry.category("web_tour.tours").add("okr_alignment_tree_tour", {
     url: "/odoo/action-okr_management.okr_objective_action_alignment",
@@ -13,7 +14,8 @@ registry.category("web_tour.tours").add("okr_alignment_tree_tour", {
         },
         {
             content: "Its aligned department objectives show below it",
-            trigger: ".o_hierarchy_node_content:contains('Run the lines at world-class efficiency')",
+            trigger:
+                ".o_hierarchy_node_content:contains('Run the lines at world-class efficiency')",
         },
         {
             content: "Fold the company objective",
@@ -25,7 +27,8 @@ registry.category("web_tour.tours").add("okr_alignment_tree_tour", {
             trigger: `${COMPANY} .o_hierarchy_node_button:contains('Unfold')`,
         },
         {
-            trigger: ".o_hierarchy_view:not(:has(.o_hierarchy_node_content:contains('Stop scrap at the source')))",
+            trigger:
+                ".o_hierarchy_view:not(:has(.o_hierarchy_node_content:contains('Stop scrap at the source')))",
         },
         {
             content: "Unfold it again",
@@ -38,12 +41,14 @@ registry.category("web_tour.tours").add("okr_alignment_tree_tour", {
         },
         {
             content: "Open a department objective from the tree",
-            trigger: ".o_hierarchy_node_content:contains('Stop scrap at the source') .o_hierarchy_node_header",
+            trigger:
+                ".o_hierarchy_node_content:contains('Stop scrap at the source') .o_hierarchy_node_header",
             run: "click",
         },
         {
             content: "Its form shows the parent it is aligned to",
-            trigger: ".o_field_widget[name='parent_id'] input:value('Q1 capacity +20%')",
+            trigger:
+                ".o_field_widget[name='parent_id'] input:value('Q1 capacity +20%')",
         },
     ],
 });

@@ -1,7 +1,7 @@
 /** @odoo-module **/
 
-import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
 const CARD = ".o_kanban_record:contains('Line 2 runs two more batches a shift')";
 
@@ -16,7 +16,8 @@ registry.category("web_tour.tours").add("okr_board_tour", {
         },
         {
             content: "The board is grouped by department",
-            trigger: ".o_kanban_renderer .o_kanban_group .o_column_title:contains('Procurement')",
+            trigger:
+                ".o_kanban_renderer .o_kanban_group .o_column_title:contains('Procurement')",
         },
         {
             trigger: `.o_kanban_group:has(.o_column_title:contains('Production')) ${CARD}`,
@@ -36,7 +37,8 @@ registry.category("web_tour.tours").add("okr_board_tour", {
             trigger: ".o_searchview_facet:contains('Status')",
         },
         {
-            trigger: ".o_kanban_renderer:not(:has(.o_column_title:contains('Procurement')))",
+            trigger:
+                ".o_kanban_renderer:not(:has(.o_column_title:contains('Procurement')))",
         },
         {
             content: "Close the search options",
@@ -50,7 +52,8 @@ registry.category("web_tour.tours").add("okr_board_tour", {
         },
         {
             content: "The quick check-in opens on the objective's first key result",
-            trigger: ".modal .o_field_widget[name='key_result_id'] input:value('Batches per shift from 6 to 8')",
+            trigger:
+                ".modal .o_field_widget[name='key_result_id'] input:value('Batches per shift from 6 to 8')",
         },
         {
             content: "Enter the new value",
@@ -73,7 +76,8 @@ registry.category("web_tour.tours").add("okr_board_tour", {
         },
         {
             content: "The key result shows the value just checked in",
-            trigger: ".o_field_widget[name='key_result_ids'] .o_data_row:contains('Batches per shift from 6 to 8') .o_data_cell[name='current_value']:contains('7.75')",
+            trigger:
+                ".o_field_widget[name='key_result_ids'] .o_data_row:contains('Batches per shift from 6 to 8') .o_data_cell[name='current_value']:contains('7.75')",
         },
     ],
 });

@@ -1,7 +1,7 @@
 /** @odoo-module **/
 
-import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
 const LINES = ".modal .o_field_widget[name='line_ids']";
 const BATCHES = `${LINES} .o_data_row:contains('Batches per shift from 6 to 8')`;
@@ -13,26 +13,31 @@ registry.category("web_tour.tours").add("okr_team_check_in_tour", {
         ...stepUtils.goToAppSteps("okr_management.menu_okr_root", "Open the OKR app"),
         {
             content: "Open the check-in menu",
-            trigger: ".dropdown-toggle[data-menu-xmlid='okr_management.menu_okr_check_in']",
+            trigger:
+                ".dropdown-toggle[data-menu-xmlid='okr_management.menu_okr_check_in']",
             run: "click",
         },
         {
             content: "Start the team check-in",
-            trigger: ".dropdown-item[data-menu-xmlid='okr_management.menu_okr_team_check_in']",
+            trigger:
+                ".dropdown-item[data-menu-xmlid='okr_management.menu_okr_team_check_in']",
             run: "click",
         },
         {
             content: "The morning meeting opens on the team lead's department",
-            trigger: ".modal .o_field_widget[name='department_id'] input:value('Production')",
+            trigger:
+                ".modal .o_field_widget[name='department_id'] input:value('Production')",
         },
         {
             content: "Switch to the people reporting to the team lead",
-            trigger: ".modal .o_field_widget[name='team_type'] input[data-value='reports']",
+            trigger:
+                ".modal .o_field_widget[name='team_type'] input[data-value='reports']",
             run: "click",
         },
         {
             content: "The team lead is preselected",
-            trigger: ".modal .o_field_widget[name='manager_id'] input:value('Wang Fang')",
+            trigger:
+                ".modal .o_field_widget[name='manager_id'] input:value('Wang Fang')",
         },
         {
             content: "The key results of the team lead and her reports are listed",

@@ -1,7 +1,7 @@
 /** @odoo-module **/
 
-import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
 const FORMING = ".o_list_view .o_data_row:contains('Tour Press Forming')";
 const TRIMMING = ".o_list_view .o_data_row:contains('Tour Press Trimming')";
@@ -46,10 +46,12 @@ registry.category("web_tour.tours").add("okr_planner_link_tour", {
         },
         {
             content: "The wizard lists both work orders",
-            trigger: ".modal .o_field_widget[name='workorder_ids'] .o_tag:contains('Tour Press Forming')",
+            trigger:
+                ".modal .o_field_widget[name='workorder_ids'] .o_tag:contains('Tour Press Forming')",
         },
         {
-            trigger: ".modal .o_field_widget[name='workorder_ids'] .o_tag:contains('Tour Press Trimming')",
+            trigger:
+                ".modal .o_field_widget[name='workorder_ids'] .o_tag:contains('Tour Press Trimming')",
         },
         {
             content: "Look for the yield key result",
@@ -58,7 +60,8 @@ registry.category("web_tour.tours").add("okr_planner_link_tour", {
         },
         {
             content: "Pick it",
-            trigger: ".o-autocomplete--dropdown-item:contains('First-pass yield from 92% to 96%')",
+            trigger:
+                ".o-autocomplete--dropdown-item:contains('First-pass yield from 92% to 96%')",
             run: "click",
         },
         {
