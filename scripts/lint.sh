@@ -7,7 +7,9 @@
 #   prettier + @prettier/plugin-xml    (.prettierrc.yml) on the modules' XML and JS
 #
 #   bash scripts/lint.sh          check the whole tree
-#   bash scripts/lint.sh --fix    let ruff and prettier fix and format what they can, then check
+#   bash scripts/lint.sh --fix    let ruff, oca-checks-odoo-module (XML header, eval on
+#                                 boolean/numeric fields, attribute order, ...) and prettier
+#                                 fix and format what they can, then check
 #
 # The Python linters are pinned in requirements-lint.txt (pip-installed into
 # $PYTHON), prettier in package.json / package-lock.json (`npm ci` into the
@@ -46,6 +48,9 @@ mapfile -t pofiles < <(find "${addons[@]}" -path '*/i18n/*' \( -name '*.po' -o -
 if [ "${1:-}" = "--fix" ]; then
     "$PYTHON" -m ruff check --fix --quiet . || true
     "$PYTHON" -m ruff format --quiet .
+    # OCA's own autofixes, before prettier lays the result out (--no-exit: findings
+    # that it cannot fix are reported by the check below).
+    "$PYTHON" -m oca_pre_commit_hooks.cli --fix --no-verbose --no-exit "${addons[@]}"
     "$PRETTIER" --write --log-level=warn "${pretty[@]}" || true
 fi
 
