@@ -281,6 +281,45 @@ def run(db_name):
             report("One check-in", queries, ms)
             cr.commit()
 
+            # The integrators' batch call: its cost per item stays constant.
+            batch_key_results = env["okr.key.result"].search(
+                [("cycle_id", "=", cycle.id)], limit=100
+            )
+            batch_model = env["okr.key.result"].with_user(manager_user)
+            for size in (1, 100, 1000):
+                items = [
+                    {
+                        "key_result_id": batch_key_results[index % 100].id,
+                        "value": 50 + index % 7,
+                        "confidence": 6,
+                        "external_id": f"bench-{size}-{index}",
+                    }
+                    for index in range(size)
+                ]
+                queries, ms, results = measure(
+                    lambda items=items: batch_model.action_check_in_batch(items)
+                )
+                assert all(r["status"] == "created" for r in results), results[:3]
+                report(
+                    f"Check-in batch of {size:,} item(s)",
+                    queries,
+                    ms,
+                    f"{queries / size:.1f} queries and {ms / size:.1f} ms per item",
+                )
+                cr.commit()
+            # the same batch again: every item is a duplicate, nothing recorded
+            queries, ms, results = measure(
+                lambda items=items: batch_model.action_check_in_batch(items)
+            )
+            assert all(r["status"] == "duplicate" for r in results), results[:3]
+            report(
+                "The batch of 1,000 sent again (retry)",
+                queries,
+                ms,
+                f"{queries / 1000:.1f} queries per item; no check-in recorded",
+            )
+            cr.commit()
+
             export = env["okr.cycle.export"].with_user(manager_user)
             rss_before_mb = reset_peak_rss()
             queries, ms, content = measure(

@@ -139,6 +139,70 @@ class TestMesGateway(HttpCase):
         self.assertEqual(len(self.key_result.check_in_ids), 2)
         self.assertEqual(self.key_result.current_value, 95)
 
+    def test_gateway_retry_records_the_reading_once(self):
+        args = ("--key-result", str(self.key_result.id), "--external-id", "L2-N-1")
+        first = self._run_gateway(*args, "--value", "93.5", "--confidence", "6")
+        self.assertEqual(first.returncode, 0, first.stderr)
+        # the gateway timed out and sends the reading again, re-measured
+        again = self._run_gateway(*args, "--value", "94", "--confidence", "9")
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertEqual(
+            first.stdout.split("check-in")[-1], again.stdout.split("check-in")[-1]
+        )
+        self.key_result.invalidate_recordset()
+        check_in = self.key_result.check_in_ids
+        self.assertEqual(len(check_in), 1)
+        self.assertEqual(check_in.external_id, "L2-N-1")
+        self.assertEqual(check_in.source, "api")
+        self.assertEqual(self.key_result.current_value, 93.5)
+        self.assertEqual(self.key_result.confidence, 6)
+
+    def test_gateway_mixed_batch(self):
+        yesterday = fields.Date.today() - timedelta(days=1)
+        csv_path = Path(self.env["ir.attachment"]._filestore()) / "mixed.csv"
+        csv_path.parent.mkdir(parents=True, exist_ok=True)
+        kr = self.key_result.id
+        csv_path.write_text(
+            "# kr,value,confidence,note,date,external_id\n"
+            f"{kr},93,6,day shift,{yesterday},B-1\n"
+            "line2,94,,,,B-2\n"
+            f"{kr},ninety,,,,B-3\n"
+            f"{self.closed_key_result.id},91,,,,B-4\n"
+            f"{kr},94.5,8,night shift,,B-5\n",
+            encoding="utf-8",
+        )
+        self.addCleanup(csv_path.unlink)
+        check_ins_before = self.env["okr.check.in"].search_count([])
+        result = self._run_gateway("--csv", str(csv_path))
+        self._assert_refused(result, "row 2: key result line2: Key Result: the id")
+        self.assertIn("row 3", result.stderr)
+        self.assertIn("Value: a number is required", result.stderr)
+        self.assertIn("row 4", result.stderr)
+        self.assertIn("is closed", result.stderr)
+        self.assertEqual(result.stdout.count("ok: row"), 2, result.stdout)
+        self.assertEqual(
+            self.env["okr.check.in"].search_count([]), check_ins_before + 2
+        )
+        self.key_result.invalidate_recordset()
+        self.assertEqual(
+            sorted(self.key_result.check_in_ids.mapped("external_id")), ["B-1", "B-5"]
+        )
+        self.assertEqual(
+            self.key_result.check_in_ids.filtered(
+                lambda c: c.external_id == "B-1"
+            ).date,
+            yesterday,
+        )
+        self.assertEqual(self.key_result.current_value, 94.5)
+        self.assertFalse(self.closed_key_result.check_in_ids)
+        # the whole file sent again: nothing is recorded twice
+        again = self._run_gateway("--csv", str(csv_path))
+        self.assertEqual(again.returncode, 1)
+        self.assertEqual(again.stdout.count("already recorded"), 2, again.stdout)
+        self.assertEqual(
+            self.env["okr.check.in"].search_count([]), check_ins_before + 2
+        )
+
     def _assert_refused(self, result, message):
         self.assertEqual(result.returncode, 1, result.stdout)
         self.assertIn(message, result.stderr)

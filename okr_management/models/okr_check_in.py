@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class OkrCheckIn(models.Model):
@@ -52,6 +52,15 @@ class OkrCheckIn(models.Model):
         aggregator="avg",
         help="The key result's progress at this value.",
     )
+    external_id = fields.Char(
+        string="External Reference",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="The reference an integration (MES, gateway, script) gave this "
+        "reading: sent again for the same key result, it returns this check-in "
+        "instead of recording a second one.",
+    )
     unit = fields.Char(related="key_result_id.unit")
     expected_progress = fields.Float(
         compute="_compute_expected_progress",
@@ -60,6 +69,14 @@ class OkrCheckIn(models.Model):
         help="The cycle's expected progress on the check-in date: the even-pace "
         "line the progress is compared with.",
     )
+
+    _sql_constraints = [
+        (
+            "external_id_unique",
+            "UNIQUE(key_result_id, external_id)",
+            "A key result has one check-in per external reference.",
+        ),
+    ]
 
     @api.depends(
         "value",
@@ -94,6 +111,32 @@ class OkrCheckIn(models.Model):
                     )
                 )
 
+    @api.constrains("date", "cycle_id")
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        for check_in in self:
+            if check_in.date > today:
+                raise ValidationError(
+                    _(
+                        "Key result '%(kr)s': the check-in Date (%(date)s) is in "
+                        "the future; check in what was measured, up to today.",
+                        kr=check_in.key_result_id.name,
+                        date=check_in.date,
+                    )
+                )
+            start = check_in.cycle_id.date_start
+            if start and check_in.date < start:
+                raise ValidationError(
+                    _(
+                        "Key result '%(kr)s': the check-in Date (%(date)s) is "
+                        "before the start of cycle '%(cycle)s' (%(start)s).",
+                        kr=check_in.key_result_id.name,
+                        date=check_in.date,
+                        cycle=check_in.cycle_id.name,
+                        start=start,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         key_result_ids_by_source = defaultdict(set)
@@ -116,6 +159,13 @@ class OkrCheckIn(models.Model):
         self.sudo().key_result_id.objective_id.parent_key_result_id._refresh_if_aligned()
 
     def write(self, vals):
+        if "external_id" in vals and not self.env.su:
+            raise UserError(
+                _(
+                    "The External Reference of a check-in is given when it is "
+                    "recorded and cannot be changed."
+                )
+            )
         self.key_result_id._check_check_in_allowed(vals.get("source", "manual"))
         return super().write(vals)
 

@@ -1,11 +1,23 @@
+import math
 import threading
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
+from psycopg2.errors import UniqueViolation
+
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare
+
+# The largest value (in size) a check-in, a target or a weight may take.
+MAX_MAGNITUDE = 1e15
+# Items of one action_check_in_batch call, and the keys an item may have.
+CHECK_IN_BATCH_LIMIT = 1000
+CHECK_IN_BATCH_KEYS = frozenset(
+    {"key_result_id", "value", "confidence", "note", "date", "external_id"}
+)
+EXTERNAL_ID_MAX_LENGTH = 255
 
 DIRECTION_SELECTION = [
     ("increase", "Increase"),
@@ -467,11 +479,26 @@ class OkrKeyResult(models.Model):
     # ------------------------------------------------------------------
     # Actions and business methods
     # ------------------------------------------------------------------
-    def action_check_in(self, value, confidence=None, note=None):
+    def action_check_in(
+        self, value, confidence=None, note=None, date=None, external_id=None
+    ):
         """Record a check-in of ``value``; used by the UI and by integrations.
 
-        Returns the id of the new check-in.
+        ``date`` (a date or ``YYYY-MM-DD``, default today) is the day the value
+        was measured. ``external_id`` is the caller's own reference for this
+        reading, unique per key result: sent again, it returns the check-in
+        recorded the first time and records nothing, whatever the value.
+
+        Returns the id of the check-in.
         """
+        check_in, _created = self._check_in(
+            value, confidence=confidence, note=note, date=date, external_id=external_id
+        )
+        return check_in.id
+
+    def _check_in(self, value, confidence=None, note=None, date=None, external_id=None):
+        """:meth:`action_check_in`, returning ``(check-in, created)``:
+        ``created`` is False when ``external_id`` named a known check-in."""
         self.ensure_one()
         if not self.exists():
             raise UserError(
@@ -482,10 +509,171 @@ class OkrKeyResult(models.Model):
             "value": self._parse_number(value, _("Value")),
             "note": note or False,
         }
-        if confidence is not None and confidence is not False:
+        if confidence is None or confidence is False:
+            vals["confidence"] = self._get_check_in_confidence()
+        else:
             vals["confidence"] = int(self._parse_number(confidence, _("Confidence")))
+        if date:
+            vals["date"] = self._parse_date(date, _("Date"))
         vals["source"] = self._get_check_in_source()
-        return self.env["okr.check.in"].create(vals).id
+        CheckIn = self.env["okr.check.in"]
+        if not external_id:
+            return CheckIn.create(vals), True
+        vals["external_id"] = self._parse_external_id(external_id)
+        known = self._find_check_in_by_external_id(vals["external_id"])
+        if known:
+            return known, False
+        try:
+            with self.env.cr.savepoint():
+                return CheckIn.create(vals), True
+        except UniqueViolation:
+            # the same reading, recorded meanwhile by a concurrent retry
+            known = self._find_check_in_by_external_id(vals["external_id"])
+            if known:
+                return known, False
+            raise
+
+    def _find_check_in_by_external_id(self, external_id):
+        """The check-in recorded on this key result under ``external_id``.
+
+        Only a user who may check in on the key result learns whether the
+        reference is known."""
+        self.ensure_one()
+        if not self._filter_check_in_allowed():
+            raise AccessError(
+                _(
+                    "Key result '%(kr)s': you can only check in on key "
+                    "results you own or manage.",
+                    kr=self.name,
+                )
+            )
+        return (
+            self.env["okr.check.in"]
+            .sudo()
+            .search(
+                [("key_result_id", "=", self.id), ("external_id", "=", external_id)],
+                limit=1,
+            )
+        )
+
+    @api.model
+    def action_check_in_batch(self, items):
+        """Record many check-ins in one call, each on its own.
+
+        ``items`` is a list of dicts with the keys ``key_result_id`` and
+        ``value`` and, optionally, ``confidence``, ``note``, ``date`` and
+        ``external_id`` (the arguments of :meth:`action_check_in`). Each item
+        runs in its own savepoint: a refused item changes nothing and does not
+        undo the others.
+
+        Returns one dict per item, in order: ``index``, ``key_result_id``,
+        ``external_id``, ``status`` ("created", "duplicate" or "refused"),
+        ``check_in_id`` (False when refused) and ``error`` (the reason, False
+        otherwise).
+        """
+        if not isinstance(items, list | tuple):
+            raise UserError(
+                _("Check-in batch: a list of items is required, got %r.", items)
+            )
+        if len(items) > CHECK_IN_BATCH_LIMIT:
+            raise UserError(
+                _(
+                    "Check-in batch: at most %(limit)s items per call, got "
+                    "%(count)s; split the batch.",
+                    limit=CHECK_IN_BATCH_LIMIT,
+                    count=len(items),
+                )
+            )
+        results = []
+        for index, item in enumerate(items):
+            result = {
+                "index": index,
+                "key_result_id": item.get("key_result_id")
+                if isinstance(item, dict)
+                else False,
+                "external_id": item.get("external_id") or False
+                if isinstance(item, dict)
+                else False,
+                "status": "refused",
+                "check_in_id": False,
+                "error": False,
+            }
+            try:
+                with self.env.cr.savepoint():
+                    key_result, kwargs = self._parse_batch_item(item)
+                    check_in, created = key_result._check_in(**kwargs)
+                    result.update(
+                        status="created" if created else "duplicate",
+                        check_in_id=check_in.id,
+                    )
+            except UserError as error:
+                result["error"] = error.args[0] if error.args else str(error)
+            results.append(result)
+        return results
+
+    def _parse_batch_item(self, item):
+        """``(key result, keyword arguments of action_check_in)`` of one batch
+        item; refuses an item that is not of the documented shape."""
+        if not isinstance(item, dict):
+            raise UserError(
+                _("Check-in batch: each item must be a dict, got %r.", item)
+            )
+        unknown = set(item) - CHECK_IN_BATCH_KEYS
+        if unknown:
+            raise UserError(
+                _(
+                    "Check-in batch: unknown keys %(keys)s; use %(known)s.",
+                    keys=", ".join(sorted(map(str, unknown))),
+                    known=", ".join(sorted(CHECK_IN_BATCH_KEYS)),
+                )
+            )
+        key_result_id = item.get("key_result_id")
+        if isinstance(key_result_id, bool) or not isinstance(key_result_id, int):
+            raise UserError(
+                _(
+                    "Key Result: the id of a key result is required, got %r.",
+                    key_result_id,
+                )
+            )
+        if "value" not in item:
+            raise UserError(_("Value: a number is required, got nothing."))
+        kwargs = {key: item[key] for key in item if key != "key_result_id"}
+        return self.browse(key_result_id), kwargs
+
+    @api.model
+    def _parse_external_id(self, external_id):
+        if not isinstance(external_id, str) or not external_id.strip():
+            raise UserError(
+                _(
+                    "External Reference: a non-empty text is required, got %r.",
+                    external_id,
+                )
+            )
+        if len(external_id) > EXTERNAL_ID_MAX_LENGTH:
+            raise UserError(
+                _(
+                    "External Reference: at most %(max)s characters, got %(count)s.",
+                    max=EXTERNAL_ID_MAX_LENGTH,
+                    count=len(external_id),
+                )
+            )
+        return external_id
+
+    @api.model
+    def _parse_date(self, value, field_label):
+        try:
+            parsed = fields.Date.to_date(value)
+        except (TypeError, ValueError):
+            parsed = None
+        if not parsed:
+            raise UserError(
+                _(
+                    "%(field)s: a date (YYYY-MM-DD) is required, got %(value)r.",
+                    field=field_label,
+                    value=value,
+                )
+            )
+        return parsed
 
     def action_open_check_in_wizard(self):
         """The quick check-in on this key result."""
@@ -525,7 +713,7 @@ class OkrKeyResult(models.Model):
                 )
             )
         try:
-            return float(value)
+            number = float(value)
         except (TypeError, ValueError):
             raise UserError(
                 _(
@@ -534,6 +722,17 @@ class OkrKeyResult(models.Model):
                     value=value,
                 )
             ) from None
+        if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
+            raise UserError(
+                _(
+                    "%(field)s: a finite number of at most %(max)g in size is "
+                    "required, got %(value)r.",
+                    field=field_label,
+                    max=MAX_MAGNITUDE,
+                    value=value,
+                )
+            )
+        return number
 
     def _get_check_in_source(self):
         """'api' for calls that arrive over the external RPC endpoints."""

@@ -13,3 +13,5 @@ from . import test_okr_focus
 from . import test_okr_alignment
 from . import test_okr_security
 from . import test_okr_performance
+from . import test_okr_aligned_rollup
+from . import test_okr_check_in_api

@@ -1,0 +1,5 @@
+from . import test_alerts
+from . import test_events
+from . import test_performance
+from . import test_security
+from . import test_sources
