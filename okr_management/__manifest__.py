@@ -15,7 +15,9 @@
         "security/okr_security.xml",
         "security/ir.model.access.csv",
         "security/okr_template_security.xml",
+        "security/okr_commitment_security.xml",
         "data/okr_data.xml",
+        "data/okr_commitment_data.xml",
         "wizard/okr_check_in_wizard_views.xml",
         "wizard/okr_team_check_in_views.xml",
         "wizard/okr_template_apply_views.xml",
@@ -29,9 +31,12 @@
         "views/okr_objective_template_views.xml",
         "report/okr_adoption_report_views.xml",
         "views/okr_menus.xml",
+        "views/okr_commitment_views.xml",
+        "report/okr_responsibility_report_views.xml",
     ],
     "demo": [
         "demo/okr_demo.xml",
+        "demo/okr_commitment_demo.xml",
         "demo/okr_template_demo.xml",
     ],
     "assets": {

@@ -3,6 +3,7 @@ from . import okr_cycle
 from . import okr_objective
 from . import okr_key_result
 from . import okr_check_in
+from . import okr_commitment
 from . import res_config_settings
 from . import okr_objective_template
 from . import okr_key_result_template

@@ -1,7 +1,12 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+# A manager's answer to a check-in: written by action_acknowledge only.
+ACKNOWLEDGEMENT_FIELDS = frozenset(
+    {"acknowledged_by_id", "acknowledged_date", "acknowledgement_note"}
+)
 
 
 class OkrCheckIn(models.Model):
@@ -70,6 +75,27 @@ class OkrCheckIn(models.Model):
         "line the progress is compared with.",
     )
 
+    # written by action_acknowledge only
+    acknowledged_by_id = fields.Many2one(
+        "res.users", string="Acknowledged by", readonly=True, copy=False
+    )
+    acknowledged_date = fields.Datetime(
+        string="Acknowledged on", readonly=True, copy=False, index="btree_not_null"
+    )
+    acknowledgement_note = fields.Text(
+        string="Manager's Comment", readonly=True, copy=False
+    )
+    can_acknowledge = fields.Boolean(
+        compute="_compute_can_acknowledge",
+        help="The current user may acknowledge this check-in: a manager of its "
+        "key result's owner, or an OKR Manager, and not its author or owner.",
+    )
+    to_acknowledge = fields.Boolean(
+        compute="_compute_can_acknowledge",
+        search="_search_to_acknowledge",
+        help="Not acknowledged yet, by someone of my team.",
+    )
+
     _sql_constraints = [
         (
             "external_id_unique",
@@ -99,6 +125,61 @@ class OkrCheckIn(models.Model):
             check_in.expected_progress = check_in.cycle_id._get_expected_progress(
                 check_in.date
             )
+
+    @api.depends("acknowledged_by_id", "user_id", "key_result_id.owner_id")
+    @api.depends_context("uid")
+    def _compute_can_acknowledge(self):
+        user = self.env.user
+        for check_in in self:
+            pending = not check_in.acknowledged_by_id
+            check_in.can_acknowledge = pending and check_in._may_acknowledge(user)
+            check_in.to_acknowledge = (
+                pending and not check_in._is_own(user) and check_in._in_team_of(user)
+            )
+
+    def _search_to_acknowledge(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(_("To Acknowledge can only be searched with = or !=."))
+        user = self.env.user
+        domain = [
+            ("acknowledged_by_id", "=", False),
+            ("key_result_id.owner_id", "child_of", user.employee_ids.ids),
+            ("key_result_id.owner_id", "not in", user.employee_ids.ids),
+            ("user_id", "!=", user.id),
+        ]
+        if (operator == "=") == bool(value):
+            return domain
+        return ["!", "&", "&", "&", *domain]
+
+    def _in_team_of(self, user):
+        """The key result's owner reports to ``user`` (the employee's manager
+        chain, ``parent_id`` up)."""
+        self.ensure_one()
+        managers = user.employee_ids
+        employee = self.sudo().key_result_id.owner_id.parent_id
+        seen = set()
+        while employee and employee.id not in seen:
+            if employee in managers:
+                return True
+            seen.add(employee.id)
+            employee = employee.parent_id
+        return False
+
+    def _may_acknowledge(self, user):
+        """A manager of the owner or an OKR Manager, never on one's own
+        check-in (its author or its key result's owner)."""
+        self.ensure_one()
+        if self._is_own(user):
+            return False
+        return self._in_team_of(user) or user.has_group(
+            "okr_management.group_okr_manager"
+        )
+
+    def _is_own(self, user):
+        self.ensure_one()
+        return (
+            self.user_id == user or self.sudo().key_result_id.owner_id.user_id == user
+        )
 
     @api.constrains("confidence")
     def _check_confidence(self):
@@ -139,6 +220,7 @@ class OkrCheckIn(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_acknowledgement_fields(set().union(*vals_list))
         key_result_ids_by_source = defaultdict(set)
         for vals in vals_list:
             key_result_ids_by_source[vals.get("source", "manual")].add(
@@ -159,6 +241,10 @@ class OkrCheckIn(models.Model):
         self.sudo().key_result_id.objective_id.parent_key_result_id._refresh_if_aligned()
 
     def write(self, vals):
+        if self._check_acknowledgement_fields(vals) == set(vals):
+            # acknowledging changes no fact of the check-in: none of the
+            # check-in rules apply
+            return super().write(vals)
         if "external_id" in vals and not self.env.su:
             raise UserError(
                 _(
@@ -172,3 +258,75 @@ class OkrCheckIn(models.Model):
     def unlink(self):
         self.key_result_id._check_check_in_allowed("manual")
         return super().unlink()
+
+    # ------------------------------------------------------------------
+    # Acknowledgement
+    # ------------------------------------------------------------------
+    @api.model
+    def _check_acknowledgement_fields(self, field_names):
+        """The acknowledgement is written by :meth:`action_acknowledge` only.
+        Returns the acknowledgement fields among ``field_names``."""
+        given = set(field_names) & ACKNOWLEDGEMENT_FIELDS
+        if given and not self.env.su:
+            raise AccessError(
+                _(
+                    "Check-in: Acknowledged by, Acknowledged on and Manager's "
+                    "Comment are recorded by Acknowledge only."
+                )
+            )
+        return given
+
+    def action_acknowledge(self, note=None):
+        """The owner's manager (up the ``parent_id`` chain) or an OKR Manager
+        acknowledges the check-ins, with an optional comment; the owner is
+        notified. Nothing else of the check-in changes."""
+        if note is not None and not isinstance(note, str):
+            raise ValidationError(_("Manager's Comment: give a text."))
+        note = (note or "").strip()
+        user = self.env.user
+        self.check_access("read")
+        for check_in in self:
+            if check_in.acknowledged_by_id:
+                raise UserError(
+                    _(
+                        "The check-in of %(date)s on '%(kr)s' was acknowledged "
+                        "already by %(user)s.",
+                        date=check_in.date,
+                        kr=check_in.key_result_id.name,
+                        user=check_in.acknowledged_by_id.name,
+                    )
+                )
+            if not self.env.su and not check_in._may_acknowledge(user):
+                raise AccessError(
+                    _(
+                        "Check-in of %(date)s on '%(kr)s': only a manager of its "
+                        "owner or an OKR Manager may acknowledge it, and never "
+                        "on their own check-in.",
+                        date=check_in.date,
+                        kr=check_in.key_result_id.name,
+                    )
+                )
+        self.sudo().write(
+            {
+                "acknowledged_by_id": user.id,
+                "acknowledged_date": fields.Datetime.now(),
+                "acknowledgement_note": note or False,
+            }
+        )
+        for check_in in self.sudo():
+            owner_user = check_in.key_result_id.owner_id.user_id
+            recipients = (owner_user | check_in.user_id) - user
+            body = _(
+                "%(manager)s acknowledged the check-in of %(date)s (value %(value)s).",
+                manager=user.name,
+                date=check_in.date,
+                value=check_in.value,
+            )
+            if note:
+                body = _("%(body)s Comment: %(note)s", body=body, note=note)
+            check_in.key_result_id.message_post(
+                body=body,
+                partner_ids=recipients.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+        return True

@@ -63,7 +63,21 @@ class OkrObjective(models.Model):
         "objective_id",
         "department_id",
         string="Supporting Departments",
-        help="Departments that contribute to the objective without owning it.",
+        compute="_compute_support_department_ids",
+        store=True,
+        help="Departments with a commitment (not cancelled) to the objective, "
+        "beside its primary department. For an objective visible to its "
+        "department, their members read it too.",
+    )
+    commitment_ids = fields.One2many(
+        "okr.commitment", "objective_id", string="Commitments"
+    )
+    overdue_commitment_count = fields.Integer(
+        string="Overdue Commitments",
+        compute="_compute_overdue_commitment_count",
+        compute_sudo=True,
+        help="Open commitments past their deadline; while there is one, the "
+        "objective is at least At Risk.",
     )
     parent_id = fields.Many2one(
         "okr.objective",
@@ -203,6 +217,37 @@ class OkrObjective(models.Model):
         for objective in self:
             if objective.owner_id and not objective.department_id:
                 objective.department_id = objective.owner_id.department_id
+
+    @api.depends(
+        "department_id", "commitment_ids.department_id", "commitment_ids.state"
+    )
+    def _compute_support_department_ids(self):
+        for objective in self:
+            objective.support_department_ids = (
+                objective.commitment_ids.filtered(lambda c: c.state != "cancelled")
+            ).department_id - objective.department_id
+
+    @api.depends("commitment_ids.state", "commitment_ids.date_deadline")
+    def _compute_overdue_commitment_count(self):
+        today = fields.Date.context_today(self)
+        for objective in self:
+            objective.overdue_commitment_count = len(
+                objective.commitment_ids.filtered(lambda c: c._is_overdue_on(today))
+            )
+
+    @api.depends("commitment_ids.state", "commitment_ids.date_deadline")
+    def _compute_status(self):
+        """At least At Risk while a commitment to it is overdue. Overdue
+        follows the calendar: the daily status cron recomputes it."""
+        result = super()._compute_status()
+        today = fields.Date.context_today(self)
+        for objective in self:
+            if objective.status == "on_track" and any(
+                commitment._is_overdue_on(today)
+                for commitment in objective.commitment_ids
+            ):
+                objective.status = "at_risk"
+        return result
 
     @api.depends("key_result_ids")
     def _compute_key_result_count(self):
@@ -418,6 +463,18 @@ class OkrObjective(models.Model):
                         parent=parent.name,
                         parent_cycle=parent_cycle.name,
                         cycle=cycle.name,
+                        objective=objective.name,
+                    )
+                )
+
+    @api.constrains("visibility")
+    def _check_visibility_commitments(self):
+        for objective in self:
+            if objective.visibility == "private" and objective.commitment_ids:
+                raise ValidationError(
+                    _(
+                        "Visibility: objective '%(objective)s' has commitments of "
+                        "other departments; it cannot be private.",
                         objective=objective.name,
                     )
                 )

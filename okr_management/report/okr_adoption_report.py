@@ -8,7 +8,8 @@ class OkrAdoptionReport(models.Model):
     The single source of the adoption figures: share of employees owning an
     active objective, share of key results checked in within the last 7 days,
     alignment rate (objectives whose chain leads to a company objective) and
-    mean confidence of the key results checked in at least once.
+    mean confidence of the key results checked in at least once, and feedback
+    rate (check-ins of the last 14 days a manager acknowledged).
     """
 
     _name = "okr.adoption.report"
@@ -61,6 +62,17 @@ class OkrAdoptionReport(models.Model):
         aggregator="avg",
         help="Mean confidence (0-10) of the key results checked in at least once.",
     )
+    recent_check_in_count = fields.Integer(string="Check-ins (14 days)", readonly=True)
+    acknowledged_check_in_count = fields.Integer(
+        string="Acknowledged Check-ins (14 days)", readonly=True
+    )
+    feedback_rate = fields.Float(
+        string="Feedback (14 days, %)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the check-ins of the last 14 days on the department's "
+        "key results that a manager acknowledged.",
+    )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -100,6 +112,17 @@ CREATE OR REPLACE VIEW %s AS (
           JOIN okr_objective o ON o.id = kr.objective_id
          WHERE o.state != 'cancelled' AND o.department_id IS NOT NULL
       GROUP BY kr.cycle_id, o.department_id
+    ), feedback AS (
+        SELECT ci.cycle_id, o.department_id,
+               count(*) AS recent_check_in_count,
+               count(*) FILTER (
+                   WHERE ci.acknowledged_by_id IS NOT NULL
+               ) AS acknowledged_check_in_count
+          FROM okr_check_in ci
+          JOIN okr_objective o ON o.id = ci.objective_id
+         WHERE ci.date >= CURRENT_DATE - 14
+           AND o.state != 'cancelled' AND o.department_id IS NOT NULL
+      GROUP BY ci.cycle_id, o.department_id
     )
     SELECT row_number() OVER (ORDER BY c.id, d.id) AS id,
            c.id AS cycle_id,
@@ -120,7 +143,12 @@ CREATE OR REPLACE VIEW %s AS (
            COALESCE(ob.aligned_objective_count, 0) AS aligned_objective_count,
            COALESCE(100.0 * ob.aligned_objective_count
                     / NULLIF(ob.objective_count, 0), 0.0) AS alignment_rate,
-           COALESCE(kr.mean_confidence, 0.0) AS mean_confidence
+           COALESCE(kr.mean_confidence, 0.0) AS mean_confidence,
+           COALESCE(fb.recent_check_in_count, 0) AS recent_check_in_count,
+           COALESCE(fb.acknowledged_check_in_count, 0)
+               AS acknowledged_check_in_count,
+           COALESCE(100.0 * fb.acknowledged_check_in_count
+                    / NULLIF(fb.recent_check_in_count, 0), 0.0) AS feedback_rate
       FROM okr_cycle c
       JOIN hr_department d
         ON d.active AND (d.company_id IS NULL OR d.company_id = c.company_id)
@@ -128,6 +156,7 @@ CREATE OR REPLACE VIEW %s AS (
  LEFT JOIN owners ow ON ow.cycle_id = c.id AND ow.department_id = d.id
  LEFT JOIN objectives ob ON ob.cycle_id = c.id AND ob.department_id = d.id
  LEFT JOIN key_results kr ON kr.cycle_id = c.id AND kr.department_id = d.id
+ LEFT JOIN feedback fb ON fb.cycle_id = c.id AND fb.department_id = d.id
      WHERE c.active
        AND (em.employee_count > 0 OR ob.objective_count > 0)
 )

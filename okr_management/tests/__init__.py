@@ -15,3 +15,6 @@ from . import test_okr_security
 from . import test_okr_performance
 from . import test_okr_aligned_rollup
 from . import test_okr_check_in_api
+from . import test_okr_commitment
+from . import test_okr_commitment_report
+from . import test_okr_acknowledgement

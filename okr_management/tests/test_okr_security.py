@@ -124,8 +124,22 @@ class TestOkrSecurity(OkrTestCommon):
         self.assertSees(self.user_admin, {"private", "department", "public"})
 
     def test_support_department_member(self):
-        self.objectives["department"].support_department_ids = self.dep_qa
+        # a department supports an objective by committing to it
+        commitment = self.env["okr.commitment"].create(
+            {
+                "name": "Inspection plan",
+                "objective_id": self.objectives["department"].id,
+                "department_id": self.dep_qa.id,
+                "user_id": self.user_qa.id,
+                "date_deadline": self.today,
+            }
+        )
+        objective = self.objectives["department"]
+        self.assertEqual(objective.support_department_ids, self.dep_qa)
         self.assertSees(self.user_qa, {"department", "public"})
+        commitment.action_cancel()
+        self.assertFalse(self.objectives["department"].support_department_ids)
+        self.assertSees(self.user_qa, {"public"})
 
     def test_pace_report_follows_visibility(self):
         Report = self.env["okr.check.in.pace.report"]
