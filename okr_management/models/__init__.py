@@ -8,3 +8,4 @@ from . import res_config_settings
 from . import okr_objective_template
 from . import okr_key_result_template
 from . import hr_department
+from . import okr_board_share

@@ -18,3 +18,4 @@ from . import test_okr_check_in_api
 from . import test_okr_commitment
 from . import test_okr_commitment_report
 from . import test_okr_acknowledgement
+from . import test_okr_tv_board
