@@ -22,6 +22,7 @@
     ],
     "demo": [
         "demo/okr_hr_appraisal_demo.xml",
+        "demo/okr_hr_appraisal_role_users_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

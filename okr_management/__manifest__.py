@@ -9,7 +9,7 @@
     "license": "LGPL-3",
     "maintainers": ["okr-factory"],
     "development_status": "Beta",
-    "depends": ["hr", "mail", "web_hierarchy", "gamification"],
+    "depends": ["hr", "mail", "web_hierarchy", "gamification", "web_tour"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/okr_security.xml",
@@ -18,6 +18,7 @@
         "security/okr_board_share_security.xml",
         "security/okr_commitment_security.xml",
         "data/okr_data.xml",
+        "data/okr_tour_data.xml",
         "data/okr_commitment_data.xml",
         "wizard/okr_check_in_wizard_views.xml",
         "wizard/okr_team_check_in_views.xml",
@@ -41,6 +42,7 @@
         "demo/okr_demo.xml",
         "demo/okr_commitment_demo.xml",
         "demo/okr_template_demo.xml",
+        "demo/okr_role_users_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -22,6 +22,7 @@
     ],
     "demo": [
         "demo/okr_mrp_demo.xml",
+        "demo/okr_mrp_role_users_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -176,3 +176,58 @@ class TestOkrTours(HttpCase):
             self.env.ref("okr_management.objective_production").with_user(
                 officer
             ).check_access("read")
+
+    def test_first_visit_onboarding_tour(self):
+        """A new OKR user gets the onboarding tour first; once done it is not
+        offered again."""
+        newcomer = self._new_user("tour_newcomer", OKR_USER)
+        self.env.ref("okr_management.employee_press_operator").user_id = newcomer
+        self.assertTrue(newcomer.tour_enabled)
+        Tour = self.env["web_tour.tour"].with_user(newcomer)
+        self.assertEqual(Tour.get_current_tour()["name"], "okr_onboarding_tour")
+        changeover = self.env.ref("okr_management.kr_individual_changeover")
+        self.assertFalse(self._check_ins_by(newcomer))
+
+        self.start_tour(
+            "/odoo", "okr_onboarding_tour", login=newcomer.login, timeout=120
+        )
+
+        check_in = self._check_ins_by(newcomer)
+        self.assertEqual((check_in.key_result_id, check_in.value), (changeover, 30))
+        # done (or skipped with the Onboarding switch): web_tour offers it no more
+        next_tour = Tour.consume("okr_onboarding_tour")
+        self.assertNotEqual((next_tour or {}).get("name"), "okr_onboarding_tour")
+        self.assertIn(
+            newcomer,
+            self.env.ref("okr_management.okr_onboarding_tour").user_consumed_ids,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestOkrPhoneTours(HttpCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_phone_check_in_from_my_okrs(self):
+        """On a phone, a check-in from My OKRs: tap, one number, tap."""
+        operator = new_test_user(
+            self.env,
+            login="tour_phone_operator",
+            password="tour_phone_operator",
+            groups=OKR_USER,
+            name="Tour Phone Operator",
+        )
+        operator.tour_enabled = False
+        self.env.ref("okr_management.employee_press_operator").user_id = operator
+        changeover = self.env.ref("okr_management.kr_individual_changeover")
+
+        self.start_tour(
+            "/odoo/action-okr_management.okr_objective_action_my",
+            "okr_mobile_check_in_tour",
+            login=operator.login,
+            timeout=120,
+        )
+
+        check_in = self.env["okr.check.in"].search([("user_id", "=", operator.id)])
+        self.assertEqual((check_in.key_result_id, check_in.value), (changeover, 25))
+        self.assertAlmostEqual(changeover.current_value, 25)

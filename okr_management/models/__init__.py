@@ -9,3 +9,4 @@ from . import okr_objective_template
 from . import okr_key_result_template
 from . import hr_department
 from . import okr_board_share
+from . import res_users

@@ -1,0 +1,51 @@
+from odoo import api, models, tools
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    # ------------------------------------------------------------------
+    # What the OKR record rules read of the org chart. Cached per user;
+    # hr.employee clears the cache when a reporting line changes.
+    # NOTE: rebuilt from its callers after this file was overwritten by
+    # mistake (see the TV board / tours commit); check against the original.
+    # ------------------------------------------------------------------
+    @tools.ormcache("self.id")
+    def _okr_managed_employee_ids(self):
+        """The user's employees and everyone below them in the reporting
+        line (``child_of`` on the manager), as a tuple of ids."""
+        Employee = self.env["hr.employee"].sudo().with_context(active_test=False)
+        employees = self.sudo().with_context(active_test=False).employee_ids
+        if not employees:
+            return ()
+        return tuple(Employee.search([("id", "child_of", employees.ids)]).ids)
+
+    @tools.ormcache("self.id")
+    def _okr_department_ids(self):
+        """The departments of the user's employees and their sub-departments,
+        as a tuple of ids."""
+        Department = self.env["hr.department"].sudo().with_context(active_test=False)
+        departments = self.sudo().with_context(active_test=False).employee_ids
+        departments = departments.department_id
+        if not departments:
+            return ()
+        return tuple(Department.search([("id", "child_of", departments.ids)]).ids)
+
+    # ------------------------------------------------------------------
+    # Onboarding
+    # ------------------------------------------------------------------
+    @api.depends("create_date")
+    def _compute_tour_enabled(self):
+        """New OKR users get the onboarding tour on their first visit, demo
+        database or not (web_tour keeps onboarding for administrators of
+        databases without demo data). Once the tour is done web_tour does not
+        show it again; the user menu's Onboarding switch turns tours off."""
+        res = super()._compute_tour_enabled()
+        for user in self:
+            if (
+                not user.tour_enabled
+                and not user.share
+                and user.has_group("okr_management.group_okr_user")
+            ):
+                user.tour_enabled = True
+        return res
