@@ -1,3 +1,4 @@
+from . import okr_system_fields_mixin
 from . import okr_pace_mixin
 from . import okr_cycle
 from . import okr_objective
@@ -7,6 +8,9 @@ from . import okr_commitment
 from . import res_config_settings
 from . import okr_objective_template
 from . import okr_key_result_template
+from . import okr_key_result_milestone
+from . import okr_key_result_milestone_template
 from . import hr_department
-from . import okr_board_share
+from . import hr_employee
 from . import res_users
+from . import okr_board_share

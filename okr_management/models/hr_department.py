@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class HrDepartment(models.Model):
@@ -14,6 +14,23 @@ class HrDepartment(models.Model):
         string="Objectives (running cycles)",
         compute="_compute_okr_alignment_rate",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        departments = super().create(vals_list)
+        self.env.registry.clear_cache()  # the OKR rules' department trees
+        return departments
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"parent_id", "active"} & set(vals):
+            self.env.registry.clear_cache()  # the OKR rules' department trees
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # the OKR rules' department trees
+        return result
 
     def _compute_okr_alignment_rate(self):
         counts = self._okr_alignment_counts()
@@ -39,8 +56,8 @@ class HrDepartment(models.Model):
 
     def _okr_alignment_counts(self, cycle_ids=None):
         """{department_id: (objectives, objectives aligned to the company)}, in
-        one grouped query. The rate is a fact about the department: it counts
-        every objective, whatever the reader may see."""
+        one grouped query, over the objectives the reader may read: counts
+        never reveal objectives hidden from them."""
         domain = [
             ("department_id", "!=", False),
             ("state", "!=", "cancelled"),
@@ -53,12 +70,8 @@ class HrDepartment(models.Model):
         if self:
             domain.append(("department_id", "in", self._origin.ids))
         counts = {}
-        for department, is_aligned, count in (
-            self.env["okr.objective"]
-            .sudo()
-            ._read_group(
-                domain, ["department_id", "is_aligned_to_company"], ["__count"]
-            )
+        for department, is_aligned, count in self.env["okr.objective"]._read_group(
+            domain, ["department_id", "is_aligned_to_company"], ["__count"]
         ):
             total, aligned = counts.get(department.id, (0, 0))
             counts[department.id] = (

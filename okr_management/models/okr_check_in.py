@@ -1,8 +1,16 @@
+import math
 from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .okr_key_result import MAX_MAGNITUDE
+
+# What the caller of ``create`` gives; the server sets the source and the
+# author, and every other figure is computed.
+CHECK_IN_GIVEN_FIELDS = frozenset(
+    {"key_result_id", "value", "date", "confidence", "note", "external_id"}
+)
 # A manager's answer to a check-in: written by action_acknowledge only.
 ACKNOWLEDGEMENT_FIELDS = frozenset(
     {"acknowledged_by_id", "acknowledged_date", "acknowledgement_note"}
@@ -11,9 +19,20 @@ ACKNOWLEDGEMENT_FIELDS = frozenset(
 
 class OkrCheckIn(models.Model):
     _name = "okr.check.in"
+    _inherit = ["okr.system.fields.mixin"]
     _description = "OKR Check-in"
     _order = "date desc, id desc"
     _rec_name = "key_result_id"
+    # a check-in is a fact: once recorded, only its note may change
+    _okr_system_fields = (
+        "key_result_id",
+        "value",
+        "date",
+        "confidence",
+        "source",
+        "user_id",
+        "external_id",
+    )
 
     key_result_id = fields.Many2one(
         "okr.key.result", required=True, index=True, ondelete="cascade"
@@ -46,6 +65,7 @@ class OkrCheckIn(models.Model):
             ("api", "API"),
             ("import", "Import"),
             ("aligned", "Aligned Objectives"),
+            ("milestone", "Milestones"),
         ],
         default="manual",
         required=True,
@@ -74,7 +94,6 @@ class OkrCheckIn(models.Model):
         help="The cycle's expected progress on the check-in date: the even-pace "
         "line the progress is compared with.",
     )
-
     # written by action_acknowledge only
     acknowledged_by_id = fields.Many2one(
         "res.users", string="Acknowledged by", readonly=True, copy=False
@@ -119,11 +138,15 @@ class OkrCheckIn(models.Model):
                 else 0.0
             )
 
-    @api.depends("date", "cycle_id.date_start", "cycle_id.date_end")
+    @api.depends(
+        "date", "cycle_id.date_start", "cycle_id.date_end", "key_result_id.deadline"
+    )
     def _compute_expected_progress(self):
         for check_in in self:
-            check_in.expected_progress = check_in.cycle_id._get_expected_progress(
-                check_in.date
+            check_in.expected_progress = (
+                check_in.key_result_id._get_expected_progress_on(check_in.date)
+                if check_in.key_result_id
+                else 0.0
             )
 
     @api.depends("acknowledged_by_id", "user_id", "key_result_id.owner_id")
@@ -181,6 +204,34 @@ class OkrCheckIn(models.Model):
             self.user_id == user or self.sudo().key_result_id.owner_id.user_id == user
         )
 
+    @api.constrains("value")
+    def _check_value(self):
+        for check_in in self:
+            if not math.isfinite(check_in.value) or abs(check_in.value) > MAX_MAGNITUDE:
+                raise ValidationError(
+                    _(
+                        "Key result '%(kr)s': the check-in Value must be a finite "
+                        "number of at most %(max)g in size (got %(value)s).",
+                        kr=check_in.key_result_id.name,
+                        max=MAX_MAGNITUDE,
+                        value=check_in.value,
+                    )
+                )
+
+    @api.constrains("value", "key_result_id")
+    def _check_value_of_metric(self):
+        for check_in in self:
+            key_result = check_in.key_result_id
+            if key_result.metric_type == "boolean" and check_in.value not in (0.0, 1.0):
+                raise ValidationError(
+                    _(
+                        "Key result '%(kr)s' is Done / Not Done: the check-in "
+                        "Value must be 1 (done) or 0 (not done), got %(value)s.",
+                        kr=key_result.name,
+                        value=check_in.value,
+                    )
+                )
+
     @api.constrains("confidence")
     def _check_confidence(self):
         for check_in in self:
@@ -221,6 +272,15 @@ class OkrCheckIn(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_acknowledgement_fields(set().union(*vals_list))
+        if not self.env.su:
+            # the server says who checked in and how the value came in
+            source = self.env["okr.key.result"]._get_check_in_source()
+            vals_list = [
+                dict(vals, source=source, user_id=self.env.uid) for vals in vals_list
+            ]
+            self._check_system_fields(
+                set().union(*vals_list) - CHECK_IN_GIVEN_FIELDS - {"source", "user_id"}
+            )
         key_result_ids_by_source = defaultdict(set)
         for vals in vals_list:
             key_result_ids_by_source[vals.get("source", "manual")].add(
@@ -245,13 +305,7 @@ class OkrCheckIn(models.Model):
             # acknowledging changes no fact of the check-in: none of the
             # check-in rules apply
             return super().write(vals)
-        if "external_id" in vals and not self.env.su:
-            raise UserError(
-                _(
-                    "The External Reference of a check-in is given when it is "
-                    "recorded and cannot be changed."
-                )
-            )
+        self._check_system_fields(vals)
         self.key_result_id._check_check_in_allowed(vals.get("source", "manual"))
         return super().write(vals)
 

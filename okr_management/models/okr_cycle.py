@@ -1,12 +1,18 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools import run_isolated
 
 
 class OkrCycle(models.Model):
     _name = "okr.cycle"
     _description = "OKR Cycle"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "okr.system.fields.mixin"]
     _order = "date_start desc, id desc"
+    # the state moves only through the actions, which check who may move it
+    _okr_system_fields = ("state",)
 
     name = fields.Char(required=True, tracking=True)
     date_start = fields.Date(string="Start Date", required=True, tracking=True)
@@ -58,8 +64,38 @@ class OkrCycle(models.Model):
                     )
                 )
 
-    def _get_expected_progress(self, date):
-        """Share of the cycle elapsed on ``date``, between 0.0 and 1.0."""
+    def write(self, vals):
+        self._check_system_fields(vals)
+        if {"date_start", "date_end", "company_id"} & set(vals):
+            self._check_not_closed(_("its dates"))
+        return super().write(vals)
+
+    def _check_not_closed(self, what):
+        """Refuse to change ``what`` (a label) of a closed cycle."""
+        closed = self.filtered(lambda cycle: cycle.state == "closed")
+        if closed:
+            raise UserError(
+                _(
+                    "Cycle '%(cycle)s' is closed: %(what)s cannot change until an "
+                    "OKR Administrator reopens it.",
+                    cycle=closed[0].name,
+                    what=what,
+                )
+            )
+
+    def _check_can_steer(self):
+        """Starting and closing a cycle is an OKR Manager's, on a cycle they
+        may change."""
+        if not self.env.su and not self.env.user.has_group(
+            "okr_management.group_okr_manager"
+        ):
+            raise AccessError(_("Only an OKR Manager can start or close a cycle."))
+        self.check_access("write")
+
+    def _get_expected_progress(self, date, date_end=None):
+        """Share of the cycle elapsed on ``date``, between 0.0 and 1.0; with
+        ``date_end`` (a key result's deadline), share of the window from the
+        cycle start to that day."""
         if not self:
             return 0.0
         self.ensure_one()
@@ -67,20 +103,26 @@ class OkrCycle(models.Model):
             return 0.0
         if self.state == "closed":
             return 1.0
-        total = (self.date_end - self.date_start).days
+        total = ((date_end or self.date_end) - self.date_start).days
         if total <= 0:
             return 1.0 if date >= self.date_start else 0.0
         elapsed = (date - self.date_start).days
         return min(max(elapsed / total, 0.0), 1.0)
 
+    def _get_date_after_start(self, days):
+        """The day ``days`` after the cycle start, at the latest its end."""
+        self.ensure_one()
+        return min(self.date_start + timedelta(days=days), self.date_end)
+
     def action_start(self):
+        self._check_can_steer()
         for cycle in self:
             if cycle.state != "draft":
                 raise UserError(
                     _("Only a draft cycle can be started: '%s' is not.", cycle.name)
                 )
-        self.write({"state": "running"})
-        self.objective_ids.filtered(lambda o: o.state == "draft").write(
+        self.sudo().write({"state": "running"})
+        self.sudo().objective_ids.filtered(lambda o: o.state == "draft").write(
             {"state": "active"}
         )
         return True
@@ -91,17 +133,23 @@ class OkrCycle(models.Model):
         A key result's score becomes its progress unless a manager graded it
         already. The work is done in batches: no query per key result.
         """
+        self._check_can_steer()
         for cycle in self:
             if cycle.state == "closed":
                 raise UserError(_("Cycle '%s' is already closed.", cycle.name))
-        key_results = self.env["okr.key.result"].search(
-            [("cycle_id", "in", self.ids), ("score_graded", "=", False)]
+        # every key result of the cycle, whatever the closing manager can see
+        key_results = (
+            self.env["okr.key.result"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("cycle_id", "in", self.ids)])
         )
+        # the manager grades are kept; every key result gets its result
         key_results._grade_from_progress()
-        self.write({"state": "closed"})
-        objectives = self.objective_ids.filtered(lambda o: o.state == "active")
+        objectives = self.sudo().objective_ids.filtered(lambda o: o.state == "active")
         # the summary posted on the cycle tells it: no message per objective
         objectives.with_context(tracking_disable=True).write({"state": "done"})
+        self.sudo().write({"state": "closed"})
         self.flush_recordset()
         for cycle in self:
             cycle._post_close_summary()
@@ -114,7 +162,26 @@ class OkrCycle(models.Model):
         return self.env["okr.cycle.export"].action_download(self)
 
     def action_reopen(self):
-        self.write({"state": "running"})
+        """Only an OKR Administrator reopens a closed cycle; the chatter
+        keeps who did it and when."""
+        if not self.env.su and not self.env.user.has_group(
+            "okr_management.group_okr_admin"
+        ):
+            raise AccessError(_("Only an OKR Administrator can reopen a closed cycle."))
+        self.check_access("write")
+        for cycle in self:
+            if cycle.state != "closed":
+                raise UserError(_("Cycle '%s' is not closed.", cycle.name))
+        self.sudo().write({"state": "running"})
+        for cycle in self:
+            cycle.message_post(
+                body=_(
+                    "Cycle reopened by %(user)s: its objectives, key results and "
+                    "check-ins can change again.",
+                    user=self.env.user.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         return True
 
     @api.model
@@ -123,9 +190,16 @@ class OkrCycle(models.Model):
         cycles = self.search([("state", "=", "running")])
         for model_name in ("okr.key.result", "okr.objective"):
             records = self.env[model_name].search([("cycle_id", "in", cycles.ids)])
-            self.env.add_to_compute(records._fields["status"], records)
-            records._recompute_recordset(["status"])
+            run_isolated(records, self._recompute_status, "OKR status update")
+        # the calendar rules of the key results: overdue milestones, deadlines
+        self.env["okr.key.result.milestone"]._cron_notify_overdue()
+        self.env["okr.key.result"]._cron_notify_missed_deadlines()
         return True
+
+    @api.model
+    def _recompute_status(self, records):
+        self.env.add_to_compute(records._fields["status"], records)
+        records._recompute_recordset(["status"])
 
     def _post_close_summary(self):
         self.ensure_one()

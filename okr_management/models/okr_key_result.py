@@ -10,6 +10,8 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare
 
+from ..tools import run_isolated
+
 # The largest value (in size) a check-in, a target or a weight may take.
 MAX_MAGNITUDE = 1e15
 # Items of one action_check_in_batch call, and the keys an item may have.
@@ -18,6 +20,29 @@ CHECK_IN_BATCH_KEYS = frozenset(
     {"key_result_id", "value", "confidence", "note", "date", "external_id"}
 )
 EXTERNAL_ID_MAX_LENGTH = 255
+# What the server sets on Done / Not Done and Milestone key results.
+FIXED_METRIC_VALUES = {
+    "boolean": {
+        "start_value": 0.0,
+        "target_value": 1.0,
+        "direction": "increase",
+        "unit": False,
+    },
+    "milestone": {
+        "start_value": 0.0,
+        "target_value": 100.0,
+        "direction": "increase",
+        "unit": "%",
+    },
+}
+FIXED_METRIC_FIELDS = frozenset(FIXED_METRIC_VALUES["boolean"])
+# (Settings key, default) of the success thresholds of committed and
+# aspirational key results, and of the score below which one is missed.
+RESULT_THRESHOLD_PARAMS = (
+    ("okr_management.committed_threshold", 1.0),
+    ("okr_management.aspirational_threshold", 0.7),
+    ("okr_management.missed_below", 0.3),
+)
 
 DIRECTION_SELECTION = [
     ("increase", "Increase"),
@@ -29,8 +54,39 @@ DIRECTION_SELECTION = [
 class OkrKeyResult(models.Model):
     _name = "okr.key.result"
     _description = "OKR Key Result"
-    _inherit = ["mail.thread", "mail.activity.mixin", "okr.pace.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "okr.pace.mixin",
+        "okr.system.fields.mixin",
+    ]
     _order = "objective_id, sequence, id"
+    # graded by the cycle close or action_grade only; the badge by the system
+    _okr_system_fields = (
+        "score",
+        "score_graded",
+        "graded_by_id",
+        "graded_date",
+        "target_reached_date",
+        "result",
+        "deadline_notified",
+    )
+    # what defines a key result's figures: frozen while its cycle is closed
+    _okr_closed_cycle_frozen_fields = frozenset(
+        {
+            "objective_id",
+            "start_value",
+            "target_value",
+            "weight",
+            "direction",
+            "maintain_mode",
+            "kr_type",
+            "metric_type",
+            "deadline",
+            "source",
+            "score",
+        }
+    )
 
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -124,7 +180,17 @@ class OkrKeyResult(models.Model):
     score_graded = fields.Boolean(
         string="Graded by a Manager",
         copy=False,
-        help="Set when a manager typed the score; closing the cycle keeps it.",
+        help="Set when an OKR manager graded the key result; closing the cycle "
+        "keeps that score.",
+    )
+    graded_by_id = fields.Many2one(
+        "res.users", string="Graded By", copy=False, readonly=True
+    )
+    graded_date = fields.Datetime(string="Graded On", copy=False, readonly=True)
+    active = fields.Boolean(
+        default=True,
+        help="A key result with check-ins is archived rather than deleted, so "
+        "its history stays.",
     )
     source = fields.Selection(
         [("manual", "Manual"), ("aligned", "Aligned Objectives")],
@@ -138,7 +204,55 @@ class OkrKeyResult(models.Model):
     check_in_ids = fields.One2many("okr.check.in", "key_result_id", string="Check-ins")
     check_in_count = fields.Integer(compute="_compute_check_in_count")
     last_check_in_date = fields.Date(compute="_compute_from_check_ins", store=True)
-    deadline = fields.Date()
+    deadline = fields.Date(
+        tracking=True,
+        help="Inside the cycle. The expected pace then runs from the cycle start "
+        "to this day; past it and not reached, the key result is Off Track and "
+        "its owner gets an activity.",
+    )
+    # Key result types: Done / Not Done, milestones, deadlines, results
+    milestone_ids = fields.One2many(
+        "okr.key.result.milestone", "key_result_id", string="Milestones"
+    )
+    overdue_milestone_count = fields.Integer(
+        string="Overdue Milestones", compute="_compute_overdue_milestone_count"
+    )
+    value_display = fields.Char(
+        string="Value",
+        compute="_compute_value_display",
+        help="The current value as it reads: Done / Not done, the share of "
+        "milestones done, or the number and its unit.",
+    )
+    result = fields.Selection(
+        [("achieved", "Achieved"), ("partial", "Partial"), ("missed", "Missed")],
+        readonly=True,
+        copy=False,
+        help="Set when the cycle closes, from the score: achieved at or above "
+        "the success threshold of the key result's type, missed below the "
+        "'missed below' value of the Settings, partial in between.",
+    )
+    score_band = fields.Selection(
+        [
+            ("below", "Below the Band"),
+            ("inside", "Inside the Band"),
+            ("above", "Above the Band"),
+        ],
+        string="Ambition Band",
+        compute="_compute_score_band",
+        help="Where the score of a graded key result falls against the ideal "
+        "band of the scoring scale (Settings).",
+    )
+    retro_flag = fields.Char(
+        string="Retrospective",
+        compute="_compute_score_band",
+        help="What the retrospective should discuss about this key result.",
+    )
+    deadline_notified = fields.Date(
+        readonly=True,
+        copy=False,
+        help="The deadline whose overrun was announced to the owner: one "
+        "activity per deadline.",
+    )
     state = fields.Selection(related="objective_id.state", string="Objective State")
     cycle_state = fields.Selection(related="cycle_id.state", string="Cycle State")
     score_display = fields.Char(
@@ -269,6 +383,7 @@ class OkrKeyResult(models.Model):
         "check_in_ids.value",
         "cycle_id.date_start",
         "cycle_id.date_end",
+        "deadline",
     )
     def _compute_forecast_progress(self):
         """Least-squares line of the value over the days of the cycle, through
@@ -297,7 +412,9 @@ class OkrKeyResult(models.Model):
                 continue
             series = [(cycle.date_start, key_result.start_value)]
             series += points.get(key_result._origin.id, [])
-            value = self._forecast_value(series, cycle.date_start, cycle.date_end)
+            # a key result with a deadline is judged at its own date
+            date_end = key_result.deadline or cycle.date_end
+            value = self._forecast_value(series, cycle.date_start, date_end)
             if value is None:
                 key_result.forecast_progress = key_result.progress
             else:
@@ -439,6 +556,23 @@ class OkrKeyResult(models.Model):
                     )
                 )
 
+    @api.constrains("start_value", "target_value", "weight")
+    def _check_finite_values(self):
+        for key_result in self:
+            for name in ("start_value", "target_value", "weight"):
+                value = key_result[name]
+                if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+                    raise ValidationError(
+                        _(
+                            "Key result '%(kr)s': the %(field)s must be a finite "
+                            "number of at most %(max)g in size (got %(value)s).",
+                            kr=key_result.name,
+                            field=self._fields[name]._description_string(self.env),
+                            max=MAX_MAGNITUDE,
+                            value=value,
+                        )
+                    )
+
     @api.constrains("weight")
     def _check_weight(self):
         for key_result in self:
@@ -468,13 +602,59 @@ class OkrKeyResult(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_system_fields(set().union(*vals_list))
+        vals_list = [self._with_fixed_metric_values(vals) for vals in vals_list]
+        objectives = self.env["okr.objective"].browse(
+            {vals.get("objective_id") for vals in vals_list} - {None, False}
+        )
+        objectives._check_structure_change()
+        return super().create(vals_list)
+
     def write(self, vals):
-        if "score" in vals and not self.env.context.get("okr_grading"):
-            vals = dict(vals, score_graded=True)
+        self._check_system_fields(vals)
+        vals = self._with_fixed_metric_values(vals)
+        frozen = self._okr_closed_cycle_frozen_fields & set(vals)
+        if frozen:
+            self._check_cycle_not_closed(frozen)
+        if "objective_id" in vals:
+            new_objective = self.env["okr.objective"].browse(vals["objective_id"])
+            (self.objective_id | new_objective)._check_structure_change()
         result = super().write(vals)
         if "source" in vals:
             self.action_refresh_from_source()
         return result
+
+    def unlink(self):
+        """A key result with check-ins is archived, not deleted: its history
+        stays. Deleting changes the objective: it needs write access to it and
+        an open cycle."""
+        self.cycle_id._check_not_closed(_("its key results"))
+        self.objective_id._check_structure_change()
+        with_check_ins = self._filter_with_check_ins()
+        with_check_ins.write({"active": False})
+        return super(OkrKeyResult, self - with_check_ins).unlink()
+
+    def _filter_with_check_ins(self):
+        groups = (
+            self.env["okr.check.in"]
+            .sudo()
+            ._read_group([("key_result_id", "in", self.ids)], ["key_result_id"])
+        )
+        with_check_ins = {key_result.id for (key_result,) in groups}
+        return self.filtered(lambda kr: kr.id in with_check_ins)
+
+    def _check_cycle_not_closed(self, field_names):
+        self.cycle_id._check_not_closed(
+            _(
+                "the %(fields)s of its key results",
+                fields=", ".join(
+                    self._fields[name]._description_string(self.env)
+                    for name in sorted(field_names)
+                ),
+            )
+        )
 
     # ------------------------------------------------------------------
     # Actions and business methods
@@ -506,7 +686,7 @@ class OkrKeyResult(models.Model):
             )
         vals = {
             "key_result_id": self.id,
-            "value": self._parse_number(value, _("Value")),
+            "value": self._parse_check_in_value(value),
             "note": note or False,
         }
         if confidence is None or confidence is False:
@@ -675,6 +855,48 @@ class OkrKeyResult(models.Model):
             )
         return parsed
 
+    def action_grade(self, score):
+        """An OKR manager's grade (0.0-1.0) for these key results, kept when
+        the cycle closes; records who graded and when. Nobody grades their own
+        key result."""
+        if not self.env.user.has_group("okr_management.group_okr_manager"):
+            raise AccessError(_("Only an OKR Manager can grade key results."))
+        score = self._parse_number(score, _("Score"))
+        if not 0.0 <= score <= 1.0:
+            raise UserError(
+                _("Score: a grade between 0.0 and 1.0 is required, got %s.", score)
+            )
+        own = self.filtered(lambda kr: kr.user_id == self.env.user)
+        if own:
+            raise AccessError(
+                _(
+                    "Key result '%(kr)s' is yours: another OKR Manager grades it.",
+                    kr=own[0].name,
+                )
+            )
+        self.check_access("write")
+        self._check_cycle_not_closed({"score"})
+        self.sudo().write(
+            {
+                "score": score,
+                "score_graded": True,
+                "graded_by_id": self.env.uid,
+                "graded_date": fields.Datetime.now(),
+            }
+        )
+        return True
+
+    def action_open_grade_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Grade: %(kr)s", kr=self.name),
+            "res_model": "okr.key.result.grade",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_key_result_id": self.id},
+        }
+
     def action_open_check_in_wizard(self):
         """The quick check-in on this key result."""
         self.ensure_one()
@@ -735,9 +957,8 @@ class OkrKeyResult(models.Model):
         return number
 
     def _get_check_in_source(self):
-        """'api' for calls that arrive over the external RPC endpoints."""
-        if self.env.context.get("okr_check_in_source"):
-            return self.env.context["okr_check_in_source"]
+        """'api' for calls that arrive over the external RPC endpoints,
+        'import' for imports, 'manual' otherwise."""
         if self.env.context.get("import_file"):
             return "import"
         # Odoo unbinds the request while it dispatches /jsonrpc and /xmlrpc
@@ -751,6 +972,7 @@ class OkrKeyResult(models.Model):
         """Refuse a check-in on a closed cycle, one by hand on a key result
         whose value is computed from its source, or one by a user who neither
         owns nor manages the key result."""
+        self._check_check_in_metric(source)
         for key_result in self:
             if (
                 key_result.source in self._get_computed_sources()
@@ -886,11 +1108,11 @@ class OkrKeyResult(models.Model):
         of its objective in their reporting line)."""
         if self.env.su or self.env.user.has_group("okr_management.group_okr_manager"):
             return self
-        managed = self.env["hr.employee"].search(
-            [("id", "child_of", self.env.user.employee_ids.ids)]
-        )
+        managed = set(self.env.user._okr_managed_employee_ids())
         return self.filtered(
-            lambda kr: kr.owner_id in managed or kr.objective_id.owner_id in managed
+            lambda kr: (
+                kr.owner_id.id in managed or kr.objective_id.owner_id.id in managed
+            )
         )
 
     def _filter_checkable_by_hand(self):
@@ -899,11 +1121,17 @@ class OkrKeyResult(models.Model):
         manage. The check-in wizards list these."""
         computed = self._get_computed_sources()
         return self.filtered(
-            lambda kr: kr.source not in computed
+            lambda kr: kr.source not in computed and kr.metric_type != "milestone"
         )._filter_check_in_allowed()
 
     def _grade_from_progress(self):
-        """Score = progress, in one fixed UPDATE: no query per key result.
+        """Score = progress (unless a manager graded the key result), and the
+        result from the score, in one fixed UPDATE: no query per key result.
+
+        The result is achieved at or above the success threshold of the key
+        result's type, missed below the 'missed below' value, partial in
+        between; the thresholds are read from the Settings in the same
+        statement (a value that is not a number falls back to the default).
 
         Access is checked once for the whole set; the fields that depend on
         the score (objective scores, bridges) are then marked for recompute in
@@ -913,22 +1141,65 @@ class OkrKeyResult(models.Model):
         if not self:
             return
         self.check_access("write")
-        self.flush_recordset(["progress", "score"])
+        self.flush_recordset(["progress", "score", "score_graded", "kr_type"])
+        (
+            (committed_key, committed),
+            (aspirational_key, aspirational),
+            (
+                missed_key,
+                missed,
+            ),
+        ) = RESULT_THRESHOLD_PARAMS
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE okr_key_result
-                   SET score = progress,
+                WITH settings AS (
+                    SELECT key, value::float AS value
+                      FROM ir_config_parameter
+                     WHERE key = ANY(%s) AND value ~ %s
+                ), thresholds AS (
+                    SELECT COALESCE((SELECT value FROM settings WHERE key = %s), %s)
+                               AS committed,
+                           COALESCE((SELECT value FROM settings WHERE key = %s), %s)
+                               AS aspirational,
+                           COALESCE((SELECT value FROM settings WHERE key = %s), %s)
+                               AS missed_below
+                ), graded AS (
+                    SELECT id, kr_type,
+                           CASE WHEN score_graded THEN score ELSE progress END
+                               AS score
+                      FROM okr_key_result
+                     WHERE id = ANY(%s)
+                )
+                UPDATE okr_key_result kr
+                   SET score = g.score,
+                       result = CASE
+                           WHEN g.score >= CASE WHEN g.kr_type = 'aspirational'
+                                                THEN t.aspirational
+                                                ELSE t.committed END - 0.000001
+                               THEN 'achieved'
+                           WHEN g.score < t.missed_below - 0.000001 THEN 'missed'
+                           ELSE 'partial'
+                       END,
                        write_uid = %s,
                        write_date = (now() AT TIME ZONE 'UTC')
-                 WHERE id = ANY(%s)
+                  FROM graded g, thresholds t
+                 WHERE kr.id = g.id
                 """,
-                self.env.uid,
+                [committed_key, aspirational_key, missed_key],
+                r"^\s*[0-9]+(\.[0-9]+)?\s*$",
+                committed_key,
+                committed,
+                aspirational_key,
+                aspirational,
+                missed_key,
+                missed,
                 self.ids,
+                self.env.uid,
             )
         )
-        self.invalidate_recordset(["score", "write_uid", "write_date"])
-        self.modified(["score"])
+        self.invalidate_recordset(["score", "result", "write_uid", "write_date"])
+        self.modified(["score", "result"])
 
     def _schedule_target_reached_recognition(self):
         """Remember the key results that reached their target; at commit,
@@ -978,12 +1249,17 @@ class OkrKeyResult(models.Model):
         )
         badge_vals = []
         for key_result in key_results:
-            comment = _(
-                "Key result '%(kr)s' reached its target of %(target)s %(unit)s.",
-                kr=key_result.name,
-                target=key_result.target_value,
-                unit=key_result.unit or "",
-            )
+            # badges are shown to every employee: a key result whose objective
+            # is not public is not named there
+            if key_result.objective_id.visibility == "public":
+                comment = _(
+                    "Key result '%(kr)s' reached its target of %(target)s %(unit)s.",
+                    kr=key_result.name,
+                    target=key_result.target_value,
+                    unit=key_result.unit or "",
+                )
+            else:
+                comment = _("A key result reached its target.")
             if badge and key_result.user_id:
                 badge_vals.append(
                     {
@@ -1058,23 +1334,391 @@ class OkrKeyResult(models.Model):
             ]
         )
         model_id = self.env["ir.model"]._get_id(self._name)
-        self.env["mail.activity"].create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": key_result.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": key_result.user_id.id,
-                    "date_deadline": today,
-                    "summary": activity_type.summary,
-                    "note": _(
-                        "No check-in on '%(kr)s' for %(days)s days or more: "
-                        "give its current value and your confidence.",
+
+        def remind(key_results):
+            self.env["mail.activity"].create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": key_result.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": key_result.user_id.id,
+                        "date_deadline": today,
+                        "summary": activity_type.summary,
+                        "note": _(
+                            "No check-in on '%(kr)s' for %(days)s days or more: "
+                            "give its current value and your confidence.",
+                            kr=key_result.name,
+                            days=days,
+                        ),
+                    }
+                    for key_result in key_results
+                ]
+            )
+
+        run_isolated(stale, remind, "OKR check-in reminders")
+        return True
+
+    # ------------------------------------------------------------------
+    # Key result types: Done / Not Done, milestones, deadlines, results
+    # ------------------------------------------------------------------
+    @api.depends(
+        "deadline",
+        "metric_type",
+        "milestone_ids.state",
+        "milestone_ids.date_deadline",
+    )
+    def _compute_status(self):
+        """The pace status, then two calendar rules: past its deadline and not
+        reached, Off Track; an open milestone past its deadline, at least At
+        Risk. The daily status cron recomputes them as the days pass."""
+        result = super()._compute_status()
+        today = fields.Date.context_today(self)
+        overdue = self._get_overdue_milestone_counts(today)
+        for key_result in self:
+            if key_result.progress >= 1.0:
+                continue
+            if key_result.deadline and key_result.deadline < today:
+                key_result.status = "off_track"
+            elif (
+                overdue.get(key_result._origin.id or key_result.id)
+                and key_result.status == "on_track"
+            ):
+                key_result.status = "at_risk"
+        return result
+
+    @api.depends("deadline", "cycle_id.date_start", "cycle_id.date_end")
+    def _compute_expected_progress(self):
+        return super()._compute_expected_progress()
+
+    def _get_expected_progress_on(self, date):
+        """With a deadline, the pace runs from the cycle start to the
+        deadline instead of the cycle end."""
+        self.ensure_one()
+        return self.cycle_id._get_expected_progress(date, date_end=self.deadline)
+
+    def _get_overdue_milestone_counts(self, today=None):
+        """``{key result id: open milestones past their deadline}`` for the
+        Milestone key results of ``self``, in one query (none without any)."""
+        today = today or fields.Date.context_today(self)
+        key_results = self.filtered(lambda kr: kr.metric_type == "milestone")
+        counts = {}
+        real_ids = [kr_id for kr_id in key_results._origin.ids if kr_id]
+        if real_ids:
+            groups = (
+                self.env["okr.key.result.milestone"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("key_result_id", "in", real_ids),
+                        ("state", "=", "open"),
+                        ("date_deadline", "<", today),
+                    ],
+                    ["key_result_id"],
+                    ["__count"],
+                )
+            )
+            counts = {key_result.id: count for key_result, count in groups}
+        for key_result in key_results.filtered(lambda kr: not kr._origin.id):
+            counts[key_result.id] = len(
+                key_result.milestone_ids.filtered(
+                    lambda m: (
+                        m.state == "open"
+                        and m.date_deadline
+                        and m.date_deadline < today
+                    )
+                )
+            )
+        return counts
+
+    @api.depends("metric_type", "milestone_ids.state", "milestone_ids.date_deadline")
+    @api.depends_context("date")
+    def _compute_overdue_milestone_count(self):
+        counts = self._get_overdue_milestone_counts()
+        for key_result in self:
+            key_result.overdue_milestone_count = counts.get(
+                key_result._origin.id or key_result.id, 0
+            )
+
+    @api.depends("metric_type", "current_value", "unit")
+    def _compute_value_display(self):
+        for key_result in self:
+            key_result.value_display = key_result._format_value(
+                key_result.current_value
+            )
+
+    def _format_value(self, value):
+        """``value`` as this key result reads it: Done / Not done, the share
+        of milestones done, or the number with its unit."""
+        self.ensure_one()
+        if self.metric_type == "boolean":
+            return _("Done") if value >= 1.0 else _("Not done")
+        number = f"{value:.2f}".rstrip("0").rstrip(".")
+        if self.metric_type == "milestone":
+            return _("%(share)s%% of milestones done", share=number)
+        return f"{number} {self.unit}" if self.unit else number
+
+    @api.depends("score", "score_graded", "cycle_id.state", "result", "kr_type")
+    def _compute_score_band(self):
+        Objective = self.env["okr.objective"]
+        limits = Objective._get_score_band_limits()
+        for key_result in self:
+            graded = key_result.cycle_id.state == "closed" or key_result.score_graded
+            band = graded and Objective._get_score_band(key_result.score, limits)
+            key_result.score_band = band
+            flags = []
+            if key_result.kr_type == "committed" and key_result.result == "missed":
+                flags.append(_("Committed and missed: what blocked it?"))
+            if band == "above":
+                flags.append(
+                    _("Scored above the band: the target may have been too easy.")
+                )
+            elif band == "below":
+                flags.append(
+                    _(
+                        "Scored below the band: the target may have been too "
+                        "hard, or the work stalled."
+                    )
+                )
+            key_result.retro_flag = " ".join(flags) or False
+
+    @api.constrains("deadline", "objective_id")
+    def _check_deadline(self):
+        for key_result in self.filtered("deadline"):
+            cycle = key_result.cycle_id
+            if not (cycle.date_start and cycle.date_end):
+                continue
+            if not cycle.date_start <= key_result.deadline <= cycle.date_end:
+                raise ValidationError(
+                    _(
+                        "Key result '%(kr)s': the Deadline (%(date)s) must lie "
+                        "inside cycle '%(cycle)s' (%(start)s to %(end)s).",
                         kr=key_result.name,
-                        days=days,
-                    ),
-                }
-                for key_result in stale
+                        date=key_result.deadline,
+                        cycle=cycle.name,
+                        start=cycle.date_start,
+                        end=cycle.date_end,
+                    )
+                )
+
+    @api.constrains("metric_type", "source")
+    def _check_metric_type(self):
+        labels = dict(self._fields["metric_type"]._description_selection(self.env))
+        for key_result in self:
+            if (
+                key_result.metric_type in FIXED_METRIC_VALUES
+                and key_result.source != "manual"
+            ):
+                raise ValidationError(
+                    _(
+                        "Key result '%(kr)s': a %(metric)s key result takes its "
+                        "value from people or from its milestones; its Source "
+                        "must be Manual.",
+                        kr=key_result.name,
+                        metric=labels[key_result.metric_type],
+                    )
+                )
+            if key_result.metric_type != "milestone" and key_result.milestone_ids:
+                raise ValidationError(
+                    _(
+                        "Key result '%(kr)s' has milestones: its Metric Type must "
+                        "stay Milestone; delete the milestones first.",
+                        kr=key_result.name,
+                    )
+                )
+
+    @api.onchange("metric_type")
+    def _onchange_metric_type(self):
+        for key_result in self:
+            fixed = FIXED_METRIC_VALUES.get(key_result.metric_type)
+            if fixed:
+                key_result.update(fixed)
+
+    def _with_fixed_metric_values(self, vals):
+        """``vals`` where the start, target, direction and unit of a Done /
+        Not Done key result (0 to 1) or a Milestone one (0 to 100 %) are set
+        by the server, whatever the caller sent."""
+        metric_type = vals.get("metric_type")
+        if not metric_type and self:
+            if not FIXED_METRIC_FIELDS & set(vals):
+                return vals
+            metric_types = set(self.mapped("metric_type"))
+            if len(metric_types) > 1 and metric_types & set(FIXED_METRIC_VALUES):
+                raise UserError(
+                    _(
+                        "Start Value, Target Value, Direction and Unit are set by "
+                        "the server for Done / Not Done and Milestone key "
+                        "results: change them on the other key results alone."
+                    )
+                )
+            metric_type = metric_types.pop()
+        elif not metric_type:
+            metric_type = self.env.context.get("default_metric_type") or "number"
+        fixed = FIXED_METRIC_VALUES.get(metric_type)
+        return dict(vals, **fixed) if fixed else vals
+
+    def _parse_check_in_value(self, value):
+        """The value of a check-in on this key result: a number; for a Done /
+        Not Done key result True / False (or 1 / 0). A Milestone key result
+        takes its value from its milestones only."""
+        self.ensure_one()
+        if self.metric_type == "milestone":
+            raise UserError(
+                _(
+                    "Value: key result '%(kr)s' is a Milestone key result, its "
+                    "value comes from its milestones; mark a milestone done "
+                    "instead of checking in a number.",
+                    kr=self.name,
+                )
+            )
+        if self.metric_type == "boolean":
+            if isinstance(value, bool):
+                return 1.0 if value else 0.0
+            number = self._parse_number(value, _("Value"))
+            if number not in (0.0, 1.0):
+                raise UserError(
+                    _(
+                        "Value: key result '%(kr)s' is Done / Not Done; check in "
+                        "True (done) or False (not done), got %(value)r.",
+                        kr=self.name,
+                        value=value,
+                    )
+                )
+            return number
+        return self._parse_number(value, _("Value"))
+
+    def _check_check_in_metric(self, source):
+        """Refuse a check-in on a Milestone key result unless its milestones
+        record it."""
+        for key_result in self:
+            if key_result.metric_type == "milestone" and source != "milestone":
+                raise UserError(
+                    _(
+                        "Key result '%(kr)s' is a Milestone key result: its value "
+                        "comes from its milestones and cannot be checked in by "
+                        "hand; mark a milestone done or reopen it.",
+                        kr=key_result.name,
+                    )
+                )
+
+    def _get_milestone_shares(self):
+        """``{key result id: weighted share of milestones done, in %}``, in
+        one query."""
+        groups = (
+            self.env["okr.key.result.milestone"]
+            .sudo()
+            ._read_group(
+                [("key_result_id", "in", self.ids)],
+                ["key_result_id", "state"],
+                ["weight:sum"],
+            )
+        )
+        totals, done = defaultdict(float), defaultdict(float)
+        for key_result, state, weight in groups:
+            totals[key_result.id] += weight
+            if state == "done":
+                done[key_result.id] += weight
+        return {
+            kr_id: round(100.0 * done[kr_id] / total, 2) if total else 0.0
+            for kr_id, total in totals.items()
+        }
+
+    def _sync_value_from_milestones(self, note):
+        """Record a check-in of the weighted share of milestones done on the
+        Milestone key results whose value it changes. The milestones are the
+        source: the check-in is the system's, its author the user who moved
+        them."""
+        key_results = self.sudo().filtered(lambda kr: kr.metric_type == "milestone")
+        if not key_results:
+            return
+        shares = key_results._get_milestone_shares()
+        vals_list = [
+            {
+                "key_result_id": key_result.id,
+                "value": shares.get(key_result.id, 0.0),
+                "note": note,
+                "source": "milestone",
+                "user_id": self.env.uid,
+                "confidence": key_result._get_check_in_confidence(),
+            }
+            for key_result in key_results
+            if float_compare(
+                shares.get(key_result.id, 0.0),
+                key_result.current_value,
+                precision_digits=2,
+            )
+        ]
+        if vals_list:
+            self.env["okr.check.in"].sudo().create(vals_list)
+
+    @api.model
+    def _cron_notify_missed_deadlines(self):
+        """One activity for the owner of each key result of a running cycle
+        past its deadline and not reached, once per deadline."""
+        today = fields.Date.context_today(self)
+        key_results = self.search(
+            [
+                ("cycle_id.state", "=", "running"),
+                ("objective_id.state", "=", "active"),
+                ("deadline", "<", today),
+                ("progress", "<", 1.0),
+                ("user_id", "!=", False),
             ]
+        ).filtered(lambda kr: kr.deadline_notified != kr.deadline)
+        run_isolated(
+            key_results,
+            lambda batch: batch._notify_missed_deadline(),
+            "OKR missed deadlines",
         )
         return True
+
+    def _notify_missed_deadline(self):
+        activity_type = self.env.ref(
+            "okr_management.mail_activity_type_okr_deadline_missed",
+            raise_if_not_found=False,
+        )
+        model_id = self.env["ir.model"]._get_id(self._name)
+        for key_result in self:
+            if activity_type:
+                self.env["mail.activity"].create(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": key_result.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": key_result.user_id.id,
+                        "date_deadline": fields.Date.context_today(self),
+                        "summary": activity_type.summary,
+                        "note": _(
+                            "Key result '%(kr)s' passed its deadline (%(date)s) at "
+                            "%(progress)s%% of its target: it is off track. Check "
+                            "in where it stands and agree the next step.",
+                            kr=key_result.name,
+                            date=key_result.deadline,
+                            progress=round(key_result.progress * 100),
+                        ),
+                    }
+                )
+            key_result.sudo().write({"deadline_notified": key_result.deadline})
+
+    def _prepare_carry_over_vals(self, target_cycle):
+        """Values of the copy of this key result in ``target_cycle``: its
+        deadline and milestones moved by the gap between the cycle starts and
+        kept inside the cycle, the milestones open again."""
+        self.ensure_one()
+        shift = target_cycle.date_start - self.cycle_id.date_start
+        vals = {}
+        if self.deadline:
+            vals["deadline"] = min(
+                max(self.deadline + shift, target_cycle.date_start),
+                target_cycle.date_end,
+            )
+        if self.metric_type == "milestone":
+            vals["milestone_ids"] = [
+                fields.Command.create(milestone_vals)
+                for milestone_vals in self.milestone_ids._prepare_copy_vals(
+                    shift, target_cycle
+                )
+            ]
+        else:
+            vals["start_value"] = self.current_value
+        return vals

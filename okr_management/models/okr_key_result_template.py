@@ -46,6 +46,17 @@ class OkrKeyResultTemplate(models.Model):
     target_value = fields.Float(required=True, default=1.0)
     unit = fields.Char()
     weight = fields.Float(default=1.0, required=True)
+    deadline_days = fields.Integer(
+        string="Deadline (days after the cycle start)",
+        help="Leave 0 for no deadline; otherwise the key result's deadline in "
+        "the cycle the template is applied to, at the latest its end.",
+    )
+    milestone_template_ids = fields.One2many(
+        "okr.key.result.milestone.template",
+        "key_result_template_id",
+        string="Milestones",
+        copy=True,
+    )
 
     _sql_constraints = [
         (
@@ -55,10 +66,14 @@ class OkrKeyResultTemplate(models.Model):
         ),
     ]
 
-    @api.constrains("start_value", "target_value", "direction")
+    @api.constrains("start_value", "target_value", "direction", "metric_type")
     def _check_target_value(self):
         for template in self:
-            if template.direction == "maintain":
+            # the server sets them on Done / Not Done and Milestone key results
+            if template.direction == "maintain" or template.metric_type in (
+                "boolean",
+                "milestone",
+            ):
                 continue
             comparison = float_compare(
                 template.target_value, template.start_value, precision_digits=6
@@ -80,7 +95,35 @@ class OkrKeyResultTemplate(models.Model):
                     )
                 )
 
-    def _prepare_key_result_vals(self, owner):
+    @api.constrains("deadline_days")
+    def _check_deadline_days(self):
+        for template in self:
+            if template.deadline_days < 0:
+                raise ValidationError(
+                    _(
+                        "Key result template '%(name)s': the Deadline (days after "
+                        "the cycle start) must not be negative (got %(days)s).",
+                        name=template.name,
+                        days=template.deadline_days,
+                    )
+                )
+
+    def _prepare_key_result_vals(self, owner, cycle=None):
+        """Values of a key result made from this template in ``cycle``: the
+        deadline and the milestones fall inside it."""
+        self.ensure_one()
+        vals = self._prepare_measure_vals(owner)
+        if cycle and self.deadline_days:
+            vals["deadline"] = cycle._get_date_after_start(self.deadline_days)
+        if cycle and self.metric_type == "milestone":
+            milestones = self.milestone_template_ids
+            vals["milestone_ids"] = [
+                fields.Command.create(milestone_vals)
+                for milestone_vals in milestones._prepare_milestone_vals(cycle)
+            ]
+        return vals
+
+    def _prepare_measure_vals(self, owner):
         self.ensure_one()
         return {
             "name": self.name,

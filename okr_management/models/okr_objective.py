@@ -1,3 +1,5 @@
+import math
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
@@ -9,16 +11,42 @@ LEVEL_SELECTION = [
     ("individual", "Individual"),
 ]
 LEVEL_RANK = {level: rank for rank, (level, _label) in enumerate(LEVEL_SELECTION)}
+# (Settings key, default) of the low and high ends of the ideal score band of
+# each scoring scale, in the scale's own figures.
+SCORE_BAND_PARAMS = {
+    "unit": (
+        ("okr_management.band_unit_low", 0.6),
+        ("okr_management.band_unit_high", 0.7),
+    ),
+    "five": (
+        ("okr_management.band_five_low", 2.5),
+        ("okr_management.band_five_high", 3.5),
+    ),
+}
 
 
 class OkrObjective(models.Model):
     _name = "okr.objective"
     _description = "OKR Objective"
-    _inherit = ["mail.thread", "mail.activity.mixin", "okr.pace.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "okr.pace.mixin",
+        "okr.system.fields.mixin",
+    ]
     _order = "sequence, id"
     _parent_store = True
+    # the tree path is Odoo's; the carry-over link is set by the carry-over
+    _okr_system_fields = ("parent_path", "carried_from_id")
+    # what a closed cycle freezes on its objectives
+    _okr_closed_cycle_frozen_fields = frozenset({"state", "cycle_id"})
 
     name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(
+        default=True,
+        help="An objective with check-ins is archived rather than deleted, so "
+        "its history stays.",
+    )
     description = fields.Html()
     sequence = fields.Integer(default=10)
     color = fields.Integer()
@@ -208,6 +236,41 @@ class OkrObjective(models.Model):
         help="Focus rules from the Settings: too many objectives for the owner in "
         "the cycle, too many key results, or none.",
     )
+    # Key result types: results, ambition bands, milestones
+    achieved_key_result_count = fields.Integer(
+        string="Key Results Achieved",
+        compute="_compute_achieved_key_result_count",
+        help="Key results whose result at the cycle close is Achieved.",
+    )
+    overdue_milestone_count = fields.Integer(
+        string="Overdue Milestones",
+        compute="_compute_overdue_milestone_count",
+        help="Open milestones of its key results past their deadline.",
+    )
+    key_result_overview = fields.Text(
+        string="Key Results Overview",
+        compute="_compute_key_result_overview",
+        help="Each key result with its value as it reads (Done / Not done, share "
+        "of milestones done, number and unit).",
+    )
+    score_band = fields.Selection(
+        [
+            ("below", "Below the Band"),
+            ("inside", "Inside the Band"),
+            ("above", "Above the Band"),
+        ],
+        string="Ambition Band",
+        compute="_compute_score_band",
+        help="Where the score of a graded objective falls against the ideal band "
+        "of the scoring scale (Settings).",
+    )
+    retro_key_result_ids = fields.Many2many(
+        "okr.key.result",
+        string="Key Results to Discuss",
+        compute="_compute_retro_key_result_ids",
+        help="The key results, committed ones that were missed first, then the "
+        "others by result.",
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -271,8 +334,9 @@ class OkrObjective(models.Model):
 
     @api.depends("owner_id", "cycle_id", "key_result_ids", "state")
     def _compute_focus_warning(self):
-        """Counted in two grouped queries for the whole batch. The counts are
-        facts about the owner and the objective, whatever the reader may see."""
+        """Counted in two grouped queries for the whole batch, over what the
+        reader may read: a warning never reveals objectives or key results
+        hidden from them."""
         max_objectives, max_key_results = self._get_focus_limits()
         real = self._origin.filtered("id")
         owner_counts = {}
@@ -280,9 +344,7 @@ class OkrObjective(models.Model):
         if real:
             owner_counts = {
                 (cycle.id, owner.id): count
-                for cycle, owner, count in self.env["okr.objective"]
-                .sudo()
-                ._read_group(
+                for cycle, owner, count in self.env["okr.objective"]._read_group(
                     [
                         ("cycle_id", "in", real.cycle_id.ids),
                         ("owner_id", "in", real.owner_id.ids),
@@ -294,9 +356,7 @@ class OkrObjective(models.Model):
             }
             key_result_counts = {
                 objective.id: count
-                for objective, count in self.env["okr.key.result"]
-                .sudo()
-                ._read_group(
+                for objective, count in self.env["okr.key.result"]._read_group(
                     [("objective_id", "in", real.ids)], ["objective_id"], ["__count"]
                 )
             }
@@ -425,6 +485,114 @@ class OkrObjective(models.Model):
         return f"{score or 0.0:.2f}"
 
     # ------------------------------------------------------------------
+    # Key result types: results, ambition bands, milestones
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_score_band_limits(self):
+        """(low, high) of the ideal band of the scoring scale, as 0.0-1.0
+        scores: the Settings give it in the scale's own figures."""
+        scale = self._get_score_scale()
+        params = self.env["ir.config_parameter"].sudo()
+        limits = []
+        for key, default in SCORE_BAND_PARAMS.get(scale, SCORE_BAND_PARAMS["unit"]):
+            try:
+                value = float(params.get_param(key, default))
+            except (TypeError, ValueError):
+                value = default
+            limits.append(value if math.isfinite(value) else default)
+        low, high = limits
+        if scale == "five":
+            low, high = (low - 1.0) / 4.0, (high - 1.0) / 4.0
+        return low, high
+
+    @api.model
+    def _get_score_band(self, score, limits=None):
+        """'below', 'inside' or 'above' the ideal band."""
+        low, high = limits or self._get_score_band_limits()
+        if score < low - 1e-6:
+            return "below"
+        if score > high + 1e-6:
+            return "above"
+        return "inside"
+
+    @api.depends("key_result_ids.result")
+    def _compute_achieved_key_result_count(self):
+        real_ids = [objective_id for objective_id in self._origin.ids if objective_id]
+        counts = {}
+        if real_ids:
+            counts = {
+                objective.id: count
+                for objective, count in self.env["okr.key.result"]._read_group(
+                    [("objective_id", "in", real_ids), ("result", "=", "achieved")],
+                    ["objective_id"],
+                    ["__count"],
+                )
+            }
+        for objective in self:
+            objective.achieved_key_result_count = counts.get(objective._origin.id, 0)
+
+    @api.depends_context("date")
+    def _compute_overdue_milestone_count(self):
+        """Counted in one grouped query for the whole batch (the board)."""
+        real_ids = [objective_id for objective_id in self._origin.ids if objective_id]
+        counts = {}
+        if real_ids:
+            counts = {
+                objective.id: count
+                for objective, count in self.env["okr.key.result.milestone"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("objective_id", "in", real_ids),
+                        ("state", "=", "open"),
+                        ("date_deadline", "<", fields.Date.context_today(self)),
+                    ],
+                    ["objective_id"],
+                    ["__count"],
+                )
+            }
+        for objective in self:
+            objective.overdue_milestone_count = counts.get(objective._origin.id, 0)
+
+    @api.depends(
+        "key_result_ids.name",
+        "key_result_ids.value_display",
+        "key_result_ids.sequence",
+    )
+    def _compute_key_result_overview(self):
+        for objective in self:
+            objective.key_result_overview = (
+                "\n".join(
+                    f"{key_result.name}: {key_result.value_display}"
+                    for key_result in objective.key_result_ids
+                )
+                or False
+            )
+
+    @api.depends("score", "state")
+    def _compute_score_band(self):
+        limits = self._get_score_band_limits()
+        for objective in self:
+            objective.score_band = (
+                self._get_score_band(objective.score, limits)
+                if objective.state == "done"
+                else False
+            )
+
+    @api.depends("key_result_ids.result", "key_result_ids.kr_type")
+    def _compute_retro_key_result_ids(self):
+        rank = {"missed": 0, "partial": 1, "achieved": 2}
+        for objective in self:
+            objective.retro_key_result_ids = objective.key_result_ids.sorted(
+                lambda kr: (
+                    not (kr.kr_type == "committed" and kr.result == "missed"),
+                    rank.get(kr.result, 3),
+                    kr.sequence,
+                    kr.id,
+                )
+            )
+
+    # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
     @api.constrains("parent_id")
@@ -497,17 +665,65 @@ class OkrObjective(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_system_fields(set().union(*vals_list))
+        cycles = self.env["okr.cycle"].browse(
+            {vals.get("cycle_id") for vals in vals_list} - {None, False}
+        )
+        self._check_cycles_take_objectives(cycles)
         objectives = super().create(vals_list)
         objectives.parent_key_result_id._refresh_if_aligned()
         return objectives
 
+    @api.model
+    def _check_cycles_take_objectives(self, cycles):
+        """New objectives go to draft or running cycles only."""
+        closed = cycles.filtered(lambda cycle: cycle.state == "closed")
+        if closed:
+            raise UserError(
+                _(
+                    "Cycle: '%(cycle)s' is closed; set objectives in a draft or "
+                    "running cycle.",
+                    cycle=closed[0].name,
+                )
+            )
+
+    def _check_structure_change(self):
+        """Adding, moving or removing key results changes the objective: it
+        needs write access to the objective and an open cycle."""
+        self.cycle_id._check_not_closed(_("its key results"))
+        if not self.env.su:
+            self.check_access("write")
+
     def write(self, vals):
+        self._check_system_fields(vals)
+        if self._okr_closed_cycle_frozen_fields & set(vals):
+            self.cycle_id._check_not_closed(_("the state of its objectives"))
+        if vals.get("cycle_id"):
+            self._check_cycles_take_objectives(
+                self.env["okr.cycle"].browse(vals["cycle_id"])
+            )
         realign = bool({"parent_key_result_id", "state"} & set(vals))
         before = self.parent_key_result_id if realign else None
         result = super().write(vals)
         if realign:
             (before | self.parent_key_result_id)._refresh_if_aligned()
         return result
+
+    def unlink(self):
+        """An objective with check-ins is archived with its key results, not
+        deleted. Deleting one removes its key results through the ORM, so
+        their activities and followers go with them."""
+        self.cycle_id._check_not_closed(_("its objectives"))
+        key_results = self.with_context(active_test=False).key_result_ids
+        with_history = key_results._filter_with_check_ins().objective_id
+        if with_history:
+            with_history.write({"active": False})
+            with_history.with_context(active_test=False).key_result_ids.write(
+                {"active": False}
+            )
+        to_delete = self - with_history
+        to_delete.with_context(active_test=False).key_result_ids.unlink()
+        return super(OkrObjective, to_delete).unlink()
 
     # ------------------------------------------------------------------
     # Actions

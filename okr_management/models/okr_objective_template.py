@@ -50,7 +50,9 @@ class OkrObjectiveTemplate(models.Model):
             "department_id": (department or owner.department_id).id,
             "parent_id": parent.id,
             "key_result_ids": [
-                fields.Command.create(kr_template._prepare_key_result_vals(owner))
+                fields.Command.create(
+                    kr_template._prepare_key_result_vals(owner, cycle)
+                )
                 for kr_template in self.key_result_template_ids
             ],
         }

@@ -42,7 +42,7 @@ class OkrPaceMixin(models.AbstractModel):
     def _compute_expected_progress(self):
         today = fields.Date.context_today(self)
         for record in self:
-            record.expected_progress = record.cycle_id._get_expected_progress(today)
+            record.expected_progress = record._get_expected_progress_on(today)
 
     @api.depends("progress", "cycle_id.date_start", "cycle_id.date_end")
     def _compute_status(self):
@@ -52,10 +52,17 @@ class OkrPaceMixin(models.AbstractModel):
         for record in self:
             record.status = self._status_from_pace(
                 record.progress,
-                record.cycle_id._get_expected_progress(today),
+                record._get_expected_progress_on(today),
                 on_track_ratio,
                 off_track_ratio,
             )
+
+    def _get_expected_progress_on(self, date):
+        """Where the progress should be on ``date`` at an even pace: the share
+        of the cycle elapsed. Key results with a deadline use their own
+        window."""
+        self.ensure_one()
+        return self.cycle_id._get_expected_progress(date)
 
     @api.model
     def _get_status_ratios(self):

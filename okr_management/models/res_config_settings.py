@@ -55,6 +55,102 @@ class ResConfigSettings(models.TransientModel):
         help="Warn when an objective has more key results than this.",
     )
 
+    # Key result types: success thresholds and ambition bands
+    okr_committed_threshold = fields.Float(
+        string="Committed: achieved from",
+        config_parameter="okr_management.committed_threshold",
+        default=1.0,
+        help="A committed key result is achieved when its score at the close "
+        "reaches this value (0.0-1.0).",
+    )
+    okr_aspirational_threshold = fields.Float(
+        string="Aspirational: achieved from",
+        config_parameter="okr_management.aspirational_threshold",
+        default=0.7,
+        help="An aspirational key result is achieved when its score at the close "
+        "reaches this value (0.0-1.0).",
+    )
+    okr_missed_below = fields.Float(
+        string="Missed below",
+        config_parameter="okr_management.missed_below",
+        default=0.3,
+        help="A key result scored below this value at the close is missed; "
+        "between it and its type's threshold, partial.",
+    )
+    okr_band_unit_low = fields.Float(
+        string="Ideal band from (0-1)",
+        config_parameter="okr_management.band_unit_low",
+        default=0.6,
+    )
+    okr_band_unit_high = fields.Float(
+        string="Ideal band to (0-1)",
+        config_parameter="okr_management.band_unit_high",
+        default=0.7,
+    )
+    okr_band_five_low = fields.Float(
+        string="Ideal band from (1-5)",
+        config_parameter="okr_management.band_five_low",
+        default=2.5,
+    )
+    okr_band_five_high = fields.Float(
+        string="Ideal band to (1-5)",
+        config_parameter="okr_management.band_five_high",
+        default=3.5,
+    )
+
+    @api.constrains(
+        "okr_committed_threshold", "okr_aspirational_threshold", "okr_missed_below"
+    )
+    def _check_okr_result_thresholds(self):
+        for settings in self:
+            missed = settings.okr_missed_below
+            for field_name in ("okr_committed_threshold", "okr_aspirational_threshold"):
+                if not 0.0 <= missed <= settings[field_name] <= 1.0:
+                    raise ValidationError(
+                        _(
+                            "%(field)s (%(value)s) must lie between Missed below "
+                            "(%(missed)s) and 1.0, and Missed below must not be "
+                            "negative.",
+                            field=self._fields[field_name]._description_string(
+                                self.env
+                            ),
+                            value=settings[field_name],
+                            missed=missed,
+                        )
+                    )
+
+    @api.constrains(
+        "okr_band_unit_low",
+        "okr_band_unit_high",
+        "okr_band_five_low",
+        "okr_band_five_high",
+    )
+    def _check_okr_score_bands(self):
+        for settings in self:
+            for low_name, high_name, bottom, top in (
+                ("okr_band_unit_low", "okr_band_unit_high", 0.0, 1.0),
+                ("okr_band_five_low", "okr_band_five_high", 1.0, 5.0),
+            ):
+                low, high = settings[low_name], settings[high_name]
+                if not bottom <= low <= high <= top:
+                    raise ValidationError(
+                        _(
+                            "%(low_field)s (%(low)s) and %(high_field)s (%(high)s): "
+                            "the band must run upwards between %(bottom)s and "
+                            "%(top)s.",
+                            low_field=self._fields[low_name]._description_string(
+                                self.env
+                            ),
+                            high_field=self._fields[high_name]._description_string(
+                                self.env
+                            ),
+                            low=low,
+                            high=high,
+                            bottom=bottom,
+                            top=top,
+                        )
+                    )
+
     @api.constrains("okr_max_objectives_per_owner", "okr_max_key_results_per_objective")
     def _check_okr_focus_limits(self):
         for settings in self:

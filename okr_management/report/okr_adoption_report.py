@@ -1,5 +1,7 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
+
+from ..models.okr_objective import SCORE_BAND_PARAMS
 
 
 class OkrAdoptionReport(models.Model):
@@ -74,6 +76,21 @@ class OkrAdoptionReport(models.Model):
         "key results that a manager acknowledged.",
     )
 
+    graded_key_result_count = fields.Integer(
+        string="Graded Key Results", readonly=True
+    )
+    in_band_key_result_count = fields.Integer(
+        string="Graded Key Results inside the Band", readonly=True
+    )
+    in_band_rate = fields.Float(
+        string="Inside the Ambition Band (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the department's graded key results (cycle closed, or "
+        "graded by a manager) whose score lies inside the ideal band of the "
+        "scoring scale: a measure of target quality.",
+    )
+
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
@@ -112,6 +129,38 @@ CREATE OR REPLACE VIEW %s AS (
           JOIN okr_objective o ON o.id = kr.objective_id
          WHERE o.state != 'cancelled' AND o.department_id IS NOT NULL
       GROUP BY kr.cycle_id, o.department_id
+    ), band_settings AS (
+        SELECT key, value::float AS value
+          FROM ir_config_parameter
+         WHERE key IN (%s, %s, %s, %s)
+           AND value ~ '^[[:space:]]*[0-9]+([.][0-9]+)?[[:space:]]*$'
+    ), band AS (
+        SELECT CASE WHEN scale.value = 'five'
+                    THEN (COALESCE((SELECT value FROM band_settings WHERE key = %s), %s)
+                          - 1.0) / 4.0
+                    ELSE COALESCE((SELECT value FROM band_settings WHERE key = %s), %s)
+               END AS low,
+               CASE WHEN scale.value = 'five'
+                    THEN (COALESCE((SELECT value FROM band_settings WHERE key = %s), %s)
+                          - 1.0) / 4.0
+                    ELSE COALESCE((SELECT value FROM band_settings WHERE key = %s), %s)
+               END AS high
+          FROM (SELECT (SELECT value FROM ir_config_parameter
+                         WHERE key = 'okr_management.score_scale') AS value) AS scale
+    ), ambition AS (
+        SELECT kr.cycle_id, o.department_id,
+               count(*) AS graded_key_result_count,
+               count(*) FILTER (
+                   WHERE kr.score >= band.low - 0.000001
+                     AND kr.score <= band.high + 0.000001
+               ) AS in_band_key_result_count
+          FROM okr_key_result kr
+          JOIN okr_objective o ON o.id = kr.objective_id
+          JOIN okr_cycle kc ON kc.id = kr.cycle_id
+    CROSS JOIN band
+         WHERE o.state != 'cancelled' AND o.department_id IS NOT NULL
+           AND (kc.state = 'closed' OR kr.score_graded)
+      GROUP BY kr.cycle_id, o.department_id
     ), feedback AS (
         SELECT ci.cycle_id, o.department_id,
                count(*) AS recent_check_in_count,
@@ -148,7 +197,11 @@ CREATE OR REPLACE VIEW %s AS (
            COALESCE(fb.acknowledged_check_in_count, 0)
                AS acknowledged_check_in_count,
            COALESCE(100.0 * fb.acknowledged_check_in_count
-                    / NULLIF(fb.recent_check_in_count, 0), 0.0) AS feedback_rate
+                    / NULLIF(fb.recent_check_in_count, 0), 0.0) AS feedback_rate,
+           COALESCE(am.graded_key_result_count, 0) AS graded_key_result_count,
+           COALESCE(am.in_band_key_result_count, 0) AS in_band_key_result_count,
+           COALESCE(100.0 * am.in_band_key_result_count
+                    / NULLIF(am.graded_key_result_count, 0), 0.0) AS in_band_rate
       FROM okr_cycle c
       JOIN hr_department d
         ON d.active AND (d.company_id IS NULL OR d.company_id = c.company_id)
@@ -157,10 +210,27 @@ CREATE OR REPLACE VIEW %s AS (
  LEFT JOIN objectives ob ON ob.cycle_id = c.id AND ob.department_id = d.id
  LEFT JOIN key_results kr ON kr.cycle_id = c.id AND kr.department_id = d.id
  LEFT JOIN feedback fb ON fb.cycle_id = c.id AND fb.department_id = d.id
+ LEFT JOIN ambition am ON am.cycle_id = c.id AND am.department_id = d.id
      WHERE c.active
        AND (em.employee_count > 0 OR ob.objective_count > 0)
 )
                 """,
                 SQL.identifier(self._table),
+                *self._get_band_sql_params(),
             )
         )
+
+    @api.model
+    def _get_band_sql_params(self):
+        """The keys, then each (key, default) of the band query, in the
+        order of its placeholders."""
+        (unit_low, unit_high) = SCORE_BAND_PARAMS["unit"]
+        (five_low, five_high) = SCORE_BAND_PARAMS["five"]
+        keys = [unit_low[0], unit_high[0], five_low[0], five_high[0]]
+        return [
+            *keys,
+            *five_low,
+            *unit_low,
+            *five_high,
+            *unit_high,
+        ]

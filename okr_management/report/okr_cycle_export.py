@@ -61,6 +61,10 @@ class OkrCycleExport(models.AbstractModel):
             "header": workbook.add_format({"bold": True, "bg_color": "#D9E1F2"}),
             "percent": workbook.add_format({"num_format": "0%"}),
             "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+            # scores coloured by the ambition band of the scoring scale
+            "band_inside": workbook.add_format({"bg_color": "#C6EFCE"}),
+            "band_above": workbook.add_format({"bg_color": "#FFEB9C"}),
+            "band_below": workbook.add_format({"bg_color": "#FFC7CE"}),
         }
         objective_names = self._write_objectives(workbook, cycle, formats)
         key_result_names = self._write_key_results(
@@ -105,6 +109,7 @@ class OkrCycleExport(models.AbstractModel):
                 (_("Score"), 10),
                 (_("Score (scale)"), 12),
                 (_("Decision"), 10),
+                (_("Ambition Band"), 14),
             ],
         )
         objectives = Objective.search_fetch(
@@ -141,6 +146,7 @@ class OkrCycleExport(models.AbstractModel):
         statuses = self._selection_labels("okr.objective", "status")
         decisions = self._selection_labels("okr.objective", "retro_decision")
         format_score = Objective._format_score
+        band_labels = self._selection_labels("okr.objective", "score_band")
         for row, objective in enumerate(objectives, start=1):
             path = " / ".join(
                 names.get(int(ancestor_id), "…")
@@ -155,9 +161,12 @@ class OkrCycleExport(models.AbstractModel):
             sheet.write_string(row, 5, states.get(objective.state, ""))
             sheet.write_string(row, 6, statuses.get(objective.status, ""))
             sheet.write_number(row, 7, objective.progress, formats["percent"])
-            sheet.write_number(row, 8, objective.score)
-            sheet.write_string(row, 9, format_score(objective.score))
+            band = objective.score_band
+            band_format = formats.get(f"band_{band}") if band else None
+            sheet.write_number(row, 8, objective.score, band_format)
+            sheet.write_string(row, 9, format_score(objective.score), band_format)
             sheet.write_string(row, 10, decisions.get(objective.retro_decision, ""))
+            sheet.write_string(row, 11, band_labels.get(band, ""))
         return names
 
     @api.model
@@ -184,6 +193,12 @@ class OkrCycleExport(models.AbstractModel):
                 (_("Score"), 10),
                 (_("Score (scale)"), 12),
                 (_("Last Check-in"), 12),
+                (_("Type"), 12),
+                (_("Metric Type"), 14),
+                (_("Value"), 20),
+                (_("Deadline"), 12),
+                (_("Result"), 10),
+                (_("Ambition Band"), 14),
             ],
         )
         key_results = self.env["okr.key.result"].search_fetch(
@@ -203,33 +218,61 @@ class OkrCycleExport(models.AbstractModel):
                 "status",
                 "score",
                 "last_check_in_date",
+                "kr_type",
+                "metric_type",
+                "deadline",
+                "result",
+                "score_graded",
             ],
         )
         directions = self._selection_labels("okr.key.result", "direction")
+        kr_types = self._selection_labels("okr.key.result", "kr_type")
+        metric_types = self._selection_labels("okr.key.result", "metric_type")
+        results = self._selection_labels("okr.key.result", "result")
+        band_labels = self._selection_labels("okr.key.result", "score_band")
         statuses = self._selection_labels("okr.key.result", "status")
         format_score = self.env["okr.objective"]._format_score
         names = {}
         for row, key_result in enumerate(key_results, start=1):
             objective_name = objective_names.get(key_result.objective_id.id, "")
-            names[key_result.id] = (objective_name, key_result.name, key_result.unit)
+            names[key_result.id] = (
+                objective_name,
+                key_result.name,
+                key_result.unit,
+                key_result.metric_type,
+            )
+            is_boolean = key_result.metric_type == "boolean"
             sheet.write_string(row, 0, objective_name)
             sheet.write_string(row, 1, key_result.name)
             sheet.write_string(row, 2, key_result.owner_id.name or "")
             sheet.write_string(row, 3, directions.get(key_result.direction, ""))
-            sheet.write_number(row, 4, key_result.start_value)
-            sheet.write_number(row, 5, key_result.current_value)
-            sheet.write_number(row, 6, key_result.target_value)
+            if is_boolean:
+                # Done / Not done reads as words, not as 0 and 1
+                sheet.write_string(row, 5, key_result.value_display)
+            else:
+                sheet.write_number(row, 4, key_result.start_value)
+                sheet.write_number(row, 5, key_result.current_value)
+                sheet.write_number(row, 6, key_result.target_value)
             sheet.write_string(row, 7, key_result.unit or "")
             sheet.write_number(row, 8, key_result.weight)
             sheet.write_number(row, 9, key_result.progress, formats["percent"])
             sheet.write_number(row, 10, key_result.confidence)
             sheet.write_string(row, 11, statuses.get(key_result.status, ""))
-            sheet.write_number(row, 12, key_result.score)
-            sheet.write_string(row, 13, format_score(key_result.score))
+            band = key_result.score_band
+            band_format = formats.get(f"band_{band}") if band else None
+            sheet.write_number(row, 12, key_result.score, band_format)
+            sheet.write_string(row, 13, format_score(key_result.score), band_format)
             if key_result.last_check_in_date:
                 sheet.write_datetime(
                     row, 14, key_result.last_check_in_date, formats["date"]
                 )
+            sheet.write_string(row, 15, kr_types.get(key_result.kr_type, ""))
+            sheet.write_string(row, 16, metric_types.get(key_result.metric_type, ""))
+            sheet.write_string(row, 17, key_result.value_display or "")
+            if key_result.deadline:
+                sheet.write_datetime(row, 18, key_result.deadline, formats["date"])
+            sheet.write_string(row, 19, results.get(key_result.result, ""))
+            sheet.write_string(row, 20, band_labels.get(band, ""))
         return names
 
     @api.model
@@ -253,6 +296,7 @@ class OkrCycleExport(models.AbstractModel):
         )
         CheckIn = self.env["okr.check.in"]
         sources = self._selection_labels("okr.check.in", "source")
+        done_label, not_done_label = _("Done"), _("Not done")
         user_names = {}
         # the search applies the user's record rules once; the chunks of these
         # ids are then read without evaluating the rules again for each one
@@ -275,8 +319,8 @@ class OkrCycleExport(models.AbstractModel):
                 ]
             )
             for check_in in check_ins:
-                objective_name, key_result_name, unit = key_result_names.get(
-                    check_in.key_result_id.id, ("", "", "")
+                objective_name, key_result_name, unit, metric_type = (
+                    key_result_names.get(check_in.key_result_id.id, ("", "", "", ""))
                 )
                 user = check_in.user_id
                 if user.id not in user_names:
@@ -284,7 +328,12 @@ class OkrCycleExport(models.AbstractModel):
                 sheet.write_string(row, 0, objective_name)
                 sheet.write_string(row, 1, key_result_name)
                 sheet.write_datetime(row, 2, check_in.date, formats["date"])
-                sheet.write_number(row, 3, check_in.value)
+                if metric_type == "boolean":
+                    sheet.write_string(
+                        row, 3, done_label if check_in.value >= 1.0 else not_done_label
+                    )
+                else:
+                    sheet.write_number(row, 3, check_in.value)
                 sheet.write_string(row, 4, unit or "")
                 sheet.write_number(row, 5, check_in.progress, formats["percent"])
                 sheet.write_number(row, 6, check_in.confidence)

@@ -18,4 +18,6 @@ from . import test_okr_check_in_api
 from . import test_okr_commitment
 from . import test_okr_commitment_report
 from . import test_okr_acknowledgement
+from . import test_okr_trust
+from . import test_okr_key_result_types
 from . import test_okr_tv_board

@@ -54,9 +54,10 @@ class TestOkrScoring(OkrTestCommon):
 
     def test_manager_grade_displayed_in_scale(self):
         self._set_scale("five")
-        self.kr_yield.with_user(self.user_manager).score = 0.5
+        self.kr_yield.with_user(self.user_manager).action_grade(0.5)
         self.assertEqual(
             self.kr_yield.with_user(self.user_lead).score_display, "3.0 / 5"
         )
         with self.assertRaises(AccessError):
-            self.kr_yield.with_user(self.user_qa).score = 0.9
+            self.kr_yield.with_user(self.user_qa).action_grade(0.9)
+        self.assertAlmostEqual(self.kr_yield.score, 0.5)

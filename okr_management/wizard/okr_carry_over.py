@@ -116,7 +116,6 @@ class OkrCarryOver(models.TransientModel):
                 {
                     "cycle_id": target.id,
                     "state": "draft",
-                    "carried_from_id": objective.id,
                     "parent_id": parent.id if parent else False,
                     "parent_key_result_id": parent_key_result.id
                     if parent_key_result
@@ -129,11 +128,15 @@ class OkrCarryOver(models.TransientModel):
             # groups: the user's right is checked on the new objective, the
             # key results are then copied whole
             new_objective.check_access("write")
+            # the link to the previous cycle is the carry-over's to set
+            new_objective.sudo().carried_from_id = objective
             for key_result in objective.key_result_ids & key_results:
+                # deadline and milestones move with the cycle; the last value
+                # is the new start
                 key_result.sudo().copy(
                     {
                         "objective_id": new_objective.id,
-                        "start_value": key_result.current_value,
+                        **key_result._prepare_carry_over_vals(target),
                     }
                 )
         for objective, new_objective in copy_by_origin.items():

@@ -18,7 +18,18 @@ class OkrCheckInWizard(models.TransientModel):
         compute_sudo=False,
         readonly=False,
         precompute=True,
-        domain="[('objective_id', '=', objective_id), ('cycle_state', '!=', 'closed')]",
+        domain="[('objective_id', '=', objective_id), ('cycle_state', '!=', 'closed'), "
+        "('metric_type', '!=', 'milestone')]",
+    )
+    metric_type = fields.Selection(related="key_result_id.metric_type")
+    value_display = fields.Char(related="key_result_id.value_display")
+    value_done = fields.Boolean(
+        string="Done",
+        compute="_compute_value",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="For a Done / Not Done key result: tick when it is done.",
     )
     unit = fields.Char(related="key_result_id.unit")
     current_value = fields.Float(related="key_result_id.current_value")
@@ -54,6 +65,7 @@ class OkrCheckInWizard(models.TransientModel):
         for wizard in self:
             key_result = wizard.key_result_id
             wizard.value = key_result.current_value
+            wizard.value_done = key_result.current_value >= 1.0
             wizard.confidence = (
                 key_result._get_check_in_confidence() if key_result else 5
             )
@@ -80,8 +92,9 @@ class OkrCheckInWizard(models.TransientModel):
         # the wizard's default_* keys must not reach the check-in
         context = clean_context(self.env.context)
         key_result = self.key_result_id.with_context(context)  # pylint: disable=context-overridden
+        value = self.value_done if self.metric_type == "boolean" else self.value
         check_in_id = key_result.action_check_in(
-            self.value, confidence=self.confidence, note=self.note
+            value, confidence=self.confidence, note=self.note
         )
         self.check_in_id = check_in_id
         return {"type": "ir.actions.act_window_close"}

@@ -56,6 +56,8 @@ class OkrTeamCheckIn(models.TransientModel):
                         "key_result_id": key_result.id,
                         "current_value": key_result.current_value,
                         "new_value": key_result.current_value,
+                        "current_done": key_result.current_value >= 1.0,
+                        "new_done": key_result.current_value >= 1.0,
                         "current_confidence": key_result._get_check_in_confidence(),
                         "confidence": key_result._get_check_in_confidence(),
                     }
@@ -99,7 +101,7 @@ class OkrTeamCheckIn(models.TransientModel):
         for line in self.line_ids:
             key_result = line.key_result_id.with_context(context)  # pylint: disable=context-overridden
             if key_result._check_in_if_changed(
-                line.new_value, line.confidence, line.note
+                line._get_new_value(), line.confidence, line.note
             ):
                 count += 1
         if not count:

@@ -12,6 +12,12 @@ class OkrTeamCheckInLine(models.TransientModel):
     objective_id = fields.Many2one(related="key_result_id.objective_id")
     owner_id = fields.Many2one(related="key_result_id.owner_id")
     unit = fields.Char(related="key_result_id.unit")
+    metric_type = fields.Selection(related="key_result_id.metric_type")
+    current_done = fields.Boolean(string="Done Now", readonly=True)
+    new_done = fields.Boolean(
+        string="Done",
+        help="For a Done / Not Done key result: tick when it is done.",
+    )
     target_value = fields.Float(related="key_result_id.target_value")
     status = fields.Selection(related="key_result_id.status")
     current_value = fields.Float(readonly=True)
@@ -19,6 +25,13 @@ class OkrTeamCheckInLine(models.TransientModel):
     new_value = fields.Float()
     confidence = fields.Integer(help="From 0 (no chance) to 10 (certain).")
     note = fields.Char()
+
+    def _get_new_value(self):
+        """What the line checks in: done / not done, or the typed number."""
+        self.ensure_one()
+        if self.metric_type == "boolean":
+            return self.new_done
+        return self.new_value
 
     @api.constrains("confidence")
     def _check_confidence(self):
