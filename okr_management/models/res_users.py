@@ -5,10 +5,11 @@ class ResUsers(models.Model):
     _inherit = "res.users"
 
     # ------------------------------------------------------------------
-    # What the OKR record rules read of the org chart. Cached per user;
-    # hr.employee clears the cache when a reporting line changes.
-    # NOTE: rebuilt from its callers after this file was overwritten by
-    # mistake (see the TV board / tours commit); check against the original.
+    # What the OKR record rules read of the org chart ("owner in my
+    # reporting line", "my department"): rules call these when Odoo computes
+    # their domain, so the tree is read once per user rather than by a
+    # child_of at every search. Cached per user; hr.employee and
+    # hr.department clear the cache when the chart changes.
     # ------------------------------------------------------------------
     @tools.ormcache("self.id")
     def _okr_managed_employee_ids(self):
