@@ -183,9 +183,7 @@ class OkrKeyResult(models.Model):
         help="Set when an OKR manager graded the key result; closing the cycle "
         "keeps that score.",
     )
-    graded_by_id = fields.Many2one(
-        "res.users", string="Graded By", copy=False, readonly=True
-    )
+    graded_by_id = fields.Many2one("res.users", copy=False, readonly=True)
     graded_date = fields.Datetime(string="Graded On", copy=False, readonly=True)
     active = fields.Boolean(
         default=True,

@@ -76,9 +76,7 @@ class OkrAdoptionReport(models.Model):
         "key results that a manager acknowledged.",
     )
 
-    graded_key_result_count = fields.Integer(
-        string="Graded Key Results", readonly=True
-    )
+    graded_key_result_count = fields.Integer(string="Graded Key Results", readonly=True)
     in_band_key_result_count = fields.Integer(
         string="Graded Key Results inside the Band", readonly=True
     )
