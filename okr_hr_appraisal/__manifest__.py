@@ -6,7 +6,7 @@
     "score and never as the rating",
     "author": "OKR Factory Suite",
     "website": "https://github.com/okr-factory/okr-suite",
-    "license": "LGPL-3",
+    "license": "AGPL-3",
     "maintainers": ["okr-factory"],
     "development_status": "Beta",
     "depends": ["okr_management", "hr_appraisal_oca"],
@@ -29,6 +29,7 @@
             "okr_hr_appraisal/static/tests/tours/*.js",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "auto_install": False,
 }

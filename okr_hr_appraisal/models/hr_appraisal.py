@@ -1,13 +1,29 @@
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 APPRAISAL_USER = "hr_appraisal_oca.group_appraisal_user"
+APPRAISAL_OFFICER = "hr_appraisal_oca.group_appraisal_hr_officer"
 DONE_STATE = "3_done"
 HIDE_OKR_PARAM = "okr_hr_appraisal.hide_okr"
+# The OKR reference: written only by our own freeze, thaw and sync code, as
+# superuser. hr_appraisal_oca lets every internal user write appraisals, so
+# create and write refuse these fields to anyone else, whatever their groups.
+OKR_REFERENCE_FIELDS = {
+    "okr_line_ids",
+    "okr_version_line_ids",
+    "okr_score",
+    "okr_score_frozen",
+    "okr_frozen_date",
+    "okr_frozen_check_in_regularity",
+    "okr_key_result_count",
+    "okr_weight_total",
+}
+OKR_PERIOD_FIELDS = {"okr_period_start", "okr_period_end"}
 
 
 class HrAppraisal(models.Model):
@@ -33,8 +49,19 @@ class HrAppraisal(models.Model):
         "okr.appraisal.line",
         "appraisal_id",
         string="OKR Key Results",
+        domain=[("reopened_on", "=", False)],
         readonly=True,
         groups=APPRAISAL_USER,
+    )
+    okr_version_line_ids = fields.One2many(
+        "okr.appraisal.line",
+        "appraisal_id",
+        string="Previous OKR References",
+        domain=[("reopened_on", "!=", False)],
+        readonly=True,
+        groups=APPRAISAL_USER,
+        help="The key results as they were frozen each time the completed "
+        "appraisal was reopened.",
     )
     okr_score = fields.Float(
         string="OKR Reference Score",
@@ -82,6 +109,9 @@ class HrAppraisal(models.Model):
         groups=APPRAISAL_USER,
     )
     okr_hidden = fields.Boolean(string="OKR Hidden", compute="_compute_okr_hidden")
+    okr_period_editable = fields.Boolean(
+        string="OKR Period Editable", compute="_compute_okr_period_editable"
+    )
 
     @api.depends("employee_id", "date_close")
     def _compute_okr_period(self):
@@ -146,6 +176,14 @@ class HrAppraisal(models.Model):
     def _compute_okr_hidden(self):
         self.okr_hidden = self._okr_is_hidden()
 
+    @api.depends("okr_score_frozen", "manager_user_ids")
+    @api.depends_context("uid")
+    def _compute_okr_period_editable(self):
+        for appraisal in self:
+            appraisal.okr_period_editable = (
+                not appraisal.okr_score_frozen and appraisal._okr_may_set_period()
+            )
+
     @api.constrains("okr_period_start", "okr_period_end")
     def _check_okr_period(self):
         for appraisal in self:
@@ -163,13 +201,22 @@ class HrAppraisal(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_okr_reference_untouched(vals)
         appraisals = super().create(vals_list)
+        for appraisal, vals in zip(appraisals, vals_list, strict=True):
+            # the web client sends the default period back on create: whoever
+            # may not choose the period gets the default, not what was sent
+            if OKR_PERIOD_FIELDS & set(vals) and not appraisal._okr_may_set_period():
+                appraisal.sudo()._compute_okr_period()
         appraisals._okr_sync_lines()
         appraisals.filtered(lambda a: a.state == DONE_STATE)._okr_freeze()
         return appraisals
 
     def write(self, vals):
-        if "okr_period_start" in vals or "okr_period_end" in vals:
+        self._check_okr_reference_untouched(vals)
+        if OKR_PERIOD_FIELDS & set(vals):
+            self._check_okr_period_writer()
             self._check_okr_period_editable()
         res = super().write(vals)
         if vals.get("state") == DONE_STATE:
@@ -195,6 +242,51 @@ class HrAppraisal(models.Model):
             == "True"
         )
 
+    @api.model
+    def _check_okr_reference_untouched(self, vals):
+        if self.env.su:
+            return
+        fields_written = OKR_REFERENCE_FIELDS & set(vals)
+        if fields_written:
+            raise AccessError(
+                _(
+                    "The OKR reference of an appraisal (%(fields)s) is taken "
+                    "from the employee's key results and frozen when the "
+                    "appraisal is completed: it cannot be written by hand.",
+                    fields=", ".join(
+                        sorted(
+                            self._fields[name]._description_string(self.env)
+                            for name in fields_written
+                        )
+                    ),
+                )
+            )
+
+    def _okr_may_set_period(self):
+        """HR officers and the appraisal's managers choose the OKR period;
+        the appraised employee (even one listed among the managers, which
+        hr_appraisal_oca allows) and their colleagues do not."""
+        self.ensure_one()
+        if self.env.su:
+            return True
+        user = self.env.user
+        appraisal = self.sudo()
+        if user in appraisal.employee_id.user_id:
+            return False
+        return user.has_group(APPRAISAL_OFFICER) or user in appraisal.manager_user_ids
+
+    def _check_okr_period_writer(self):
+        for appraisal in self:
+            if not appraisal._okr_may_set_period():
+                raise AccessError(
+                    _(
+                        "Appraisal of %(employee)s: only an HR officer or the "
+                        "appraisal's managers may change its OKR Period Start "
+                        "and OKR Period End.",
+                        employee=appraisal.sudo().employee_id.name,
+                    )
+                )
+
     def _check_okr_period_editable(self):
         for appraisal in self:
             if appraisal.okr_score_frozen:
@@ -219,7 +311,9 @@ class HrAppraisal(models.Model):
         return (
             self.env["okr.appraisal.line"]
             .sudo()
-            .search([("appraisal_id", "in", appraisal_ids)])
+            .search(
+                [("appraisal_id", "in", appraisal_ids), ("reopened_on", "=", False)]
+            )
         )
 
     def _okr_get_key_results(self):
@@ -322,7 +416,32 @@ class HrAppraisal(models.Model):
             )
 
     def _okr_thaw(self):
+        """Reopened: the frozen lines stay as a previous version, new lines
+        follow the key results again, and the chatter says so."""
         appraisals = self.sudo()
+        now = fields.Datetime.now()
+        lines_by_appraisal = defaultdict(list)
+        for line in appraisals._okr_get_lines():
+            lines_by_appraisal[line.appraisal_id.id].append(line.id)
+        format_score = self.env["okr.objective"]._format_score
+        for appraisal in appraisals:
+            lines = (
+                self.env["okr.appraisal.line"]
+                .sudo()
+                .browse(lines_by_appraisal[appraisal.id])
+            )
+            lines.write({"reopened_on": now, "frozen_on": appraisal.okr_frozen_date})
+            appraisal.message_post(
+                body=_(
+                    "Appraisal reopened: the OKR reference frozen on %(date)s "
+                    "(score %(score)s, %(count)s key results) is kept under "
+                    "Previous OKR References.",
+                    date=fields.Datetime.to_string(appraisal.okr_frozen_date),
+                    score=format_score(appraisal.okr_score),
+                    count=appraisal.okr_key_result_count,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         appraisals.write(
             {
                 "okr_score_frozen": False,
@@ -331,6 +450,94 @@ class HrAppraisal(models.Model):
             }
         )
         appraisals._okr_sync_lines()
+
+    def _okr_post_reference(self):
+        """Post each appraisal's frozen OKR reference and its previous
+        versions in its chatter, as HTML tables (the uninstall hook: the
+        lines go with the module, the messages stay). Names and figures of
+        private objectives are left out: the chatter has no objective rules."""
+        lines_by_version = defaultdict(list)
+        Line = self.env["okr.appraisal.line"].sudo()
+        for line in Line.search([("appraisal_id", "in", self.ids)]):
+            if line.reopened_on or line.appraisal_id.okr_score_frozen:
+                lines_by_version[line.appraisal_id.id, line.frozen_on].append(line)
+        format_score = self.env["okr.objective"]._format_score
+        for appraisal in self.sudo():
+            parts = []
+            versions = sorted(
+                (frozen_on, lines)
+                for (appraisal_id, frozen_on), lines in lines_by_version.items()
+                if appraisal_id == appraisal.id and frozen_on
+            )
+            current = lines_by_version.get((appraisal.id, False), [])
+            if appraisal.okr_score_frozen:
+                parts.append(
+                    Markup("<p><strong>%s</strong></p>")
+                    % _(
+                        "OKR reference frozen on %(date)s: score %(score)s, "
+                        "%(count)s key results.",
+                        date=fields.Datetime.to_string(appraisal.okr_frozen_date),
+                        score=format_score(appraisal.okr_score),
+                        count=appraisal.okr_key_result_count,
+                    )
+                )
+                parts.append(self._okr_reference_table(current))
+            for frozen_on, lines in versions:
+                parts.append(
+                    Markup("<p><strong>%s</strong></p>")
+                    % _(
+                        "Previous OKR reference, frozen on %(date)s and reopened "
+                        "on %(reopened)s.",
+                        date=fields.Datetime.to_string(frozen_on),
+                        reopened=fields.Datetime.to_string(lines[0].reopened_on),
+                    )
+                )
+                parts.append(self._okr_reference_table(lines))
+            if parts:
+                appraisal.message_post(
+                    body=Markup("").join(parts), subtype_xmlid="mail.mt_note"
+                )
+
+    @api.model
+    def _okr_reference_table(self, lines):
+        headers = [
+            _("Cycle"),
+            _("Objective"),
+            _("Key Result"),
+            _("Weight"),
+            _("Current Value"),
+            _("Target"),
+            _("Progress"),
+            _("Value That Counts"),
+        ]
+        rows = []
+        for line in lines:
+            if line.objective_visibility == "private":
+                cells = [line.cycle_name, _("Private objective")] + ["-"] * 6
+            else:
+                cells = [
+                    line.cycle_name,
+                    line.objective_name,
+                    line.key_result_name,
+                    f"{line.weight:g}",
+                    f"{line.value:g}",
+                    f"{line.target_value:g}",
+                    f"{line.progress:.0%}",
+                    f"{line.score:.2f}",
+                ]
+            rows.append(
+                Markup("<tr>%s</tr>")
+                % Markup("").join(
+                    Markup("<td>%s</td>") % escape(cell or "") for cell in cells
+                )
+            )
+        if not rows:
+            return Markup("<p>%s</p>") % _("No key result counted.")
+        header = Markup("").join(Markup("<th>%s</th>") % h for h in headers)
+        return Markup(
+            '<table class="table table-sm o_okr_reference"><thead><tr>%s</tr>'
+            "</thead><tbody>%s</tbody></table>"
+        ) % (header, Markup("").join(rows))
 
     @api.model
     def _okr_sync_for_employees(self, employees):

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.osv import expression
 
 
@@ -10,9 +11,19 @@ class OkrAppraisalLine(models.Model):
     computes stop writing: the line keeps the values and names it had at that
     moment, even if the key result changes or disappears later.
 
+    Reopening a completed appraisal keeps its lines as a previous version
+    (``reopened_on`` set, see ``hr.appraisal._okr_thaw``): they never follow
+    the key result again, and new lines take over.
+
+    Lines are written only by the appraisal's own freeze, thaw and sync code,
+    as superuser: ``create``, ``write`` and ``unlink`` refuse anyone else,
+    whatever their groups.
+
     Who may read a line: whoever may read its appraisal AND its objective
     (see ``_search`` and ``_check_access``), so that a private objective never
-    shows through an appraisal to someone not allowed to read it.
+    shows through an appraisal to someone not allowed to read it. Once the
+    objective is deleted, the line stays readable to the appraisal's readers,
+    unless the objective was private: then only to the appraised employee.
     """
 
     _name = "okr.appraisal.line"
@@ -96,13 +107,50 @@ class OkrAppraisalLine(models.Model):
         help="The value that counts in the reference score: the key result's "
         "score in a closed cycle, its progress in a running one.",
     )
+    value = fields.Float(
+        string="Current Value",
+        compute="_compute_from_key_result",
+        precompute=True,
+        store=True,
+    )
+    target_value = fields.Float(
+        string="Target",
+        compute="_compute_from_key_result",
+        precompute=True,
+        store=True,
+    )
+    objective_visibility = fields.Selection(
+        [
+            ("public", "Everyone in the company"),
+            ("department", "Department and the departments above it"),
+            ("private", "Owner and managers only"),
+        ],
+        compute="_compute_from_key_result",
+        precompute=True,
+        store=True,
+        help="The objective's visibility when the line was last updated: it "
+        "still decides who reads the line once the objective is deleted.",
+    )
+    frozen_on = fields.Datetime(
+        readonly=True,
+        help="For a previous version: when the appraisal was completed.",
+    )
+    reopened_on = fields.Datetime(
+        readonly=True,
+        index=True,
+        help="Set on the lines of a previous version of the reference, kept "
+        "when the completed appraisal was reopened.",
+    )
 
     @api.depends(
         "key_result_id.name",
         "key_result_id.weight",
         "key_result_id.progress",
         "key_result_id.score",
+        "key_result_id.current_value",
+        "key_result_id.target_value",
         "key_result_id.objective_id.name",
+        "key_result_id.objective_id.visibility",
         "key_result_id.cycle_id.name",
         "key_result_id.cycle_id.date_start",
         "key_result_id.cycle_id.state",
@@ -110,8 +158,10 @@ class OkrAppraisalLine(models.Model):
     )
     def _compute_from_key_result(self):
         for line in self:
-            if line.appraisal_id.okr_score_frozen and line.key_result_name:
-                continue  # a completed appraisal keeps the line as it was
+            if line.reopened_on or (
+                line.appraisal_id.okr_score_frozen and line.key_result_name
+            ):
+                continue  # a completed appraisal or a version keeps the line
             key_result = line.key_result_id
             closed = key_result.cycle_id.state == "closed"
             line.objective_id = key_result.objective_id
@@ -124,6 +174,22 @@ class OkrAppraisalLine(models.Model):
             line.weight = key_result.weight
             line.progress = key_result.progress
             line.score = key_result.score if closed else key_result.progress
+            line.value = key_result.current_value
+            line.target_value = key_result.target_value
+            line.objective_visibility = key_result.objective_id.visibility
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_written_by_okr()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_written_by_okr()
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_written_by_okr()
+        return super().unlink()
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
@@ -140,11 +206,17 @@ class OkrAppraisalLine(models.Model):
         objectives = self.env["okr.objective"]
         if objectives.has_access("read"):
             objectives = lines.objective_id.with_env(self.env)._filtered_access("read")
+        employees = self.env.user.employee_ids
         forbidden = self.browse(
             line.id
             for line in lines
             if line.appraisal_id not in appraisals.sudo()
-            or line.objective_id not in objectives.sudo()
+            or (line.objective_id and line.objective_id not in objectives.sudo())
+            or (
+                not line.objective_id
+                and line.objective_visibility == "private"
+                and line.appraisal_id.employee_id not in employees.sudo()
+            )
         )
         if not forbidden:
             return None
@@ -155,12 +227,32 @@ class OkrAppraisalLine(models.Model):
     @api.model
     def _get_readable_domain(self):
         """Lines of appraisals and objectives the current user may read, as
-        sub-queries that apply those models' own access rules."""
+        sub-queries that apply those models' own access rules; lines whose
+        objective was deleted follow ``objective_visibility``."""
         Appraisal = self.env["hr.appraisal"].with_context(active_test=False)
         Objective = self.env["okr.objective"].with_context(active_test=False)
         if not (Appraisal.has_access("read") and Objective.has_access("read")):
             return expression.FALSE_DOMAIN
         return [
             ("appraisal_id", "in", Appraisal._search([])),
+            "|",
             ("objective_id", "in", Objective._search([])),
+            "&",
+            ("objective_id", "=", False),
+            "|",
+            ("objective_visibility", "!=", "private"),
+            ("appraisal_id.employee_id", "in", self.env.user.employee_ids.ids),
         ]
+
+    def _check_written_by_okr(self):
+        """The reference is a snapshot our code takes: refuse every other
+        writer, whatever their groups (RPC, imports, one2many commands)."""
+        if not self.env.su:
+            raise AccessError(
+                _(
+                    "The OKR key results of an appraisal are taken from the "
+                    "employee's key results when the appraisal is refreshed, "
+                    "completed or reopened: they cannot be created, changed "
+                    "or deleted by hand."
+                )
+            )

@@ -10,6 +10,11 @@ class OkrAppraisalReport(models.Model):
     its cycle, the share that has at least one check-in on those key results.
     Weeks after today do not count yet. A completed appraisal keeps the
     regularity it had when it was completed.
+
+    Rows: only appraisals the reader may read (``_search`` applies
+    hr.appraisal's rules). The score and key result count are the
+    appraisal's own figures, which every reader of the appraisal sees on
+    its form; no key result or objective name is shown here.
     """
 
     _name = "okr.appraisal.report"
@@ -51,8 +56,24 @@ class OkrAppraisalReport(models.Model):
         # the view reads these tables: write what is pending first
         for model_name in ("hr.appraisal", "okr.appraisal.line", "okr.check.in"):
             self.env[model_name].flush_model()
-        if self.env["hr.appraisal"]._okr_is_hidden():
+        Appraisal = self.env["hr.appraisal"]
+        if Appraisal._okr_is_hidden():
             domain = expression.FALSE_DOMAIN
+        elif not self.env.su:
+            # the view reads hr_appraisal directly: apply its access rules,
+            # so a row (and the export) shows only appraisals the reader reads
+            domain = expression.AND(
+                [
+                    domain,
+                    [
+                        (
+                            "appraisal_id",
+                            "in",
+                            Appraisal.with_context(active_test=False)._search([]),
+                        )
+                    ],
+                ]
+            )
         return super()._search(domain, offset=offset, limit=limit, order=order)
 
     def init(self):
@@ -89,6 +110,7 @@ class OkrAppraisalReport(models.Model):
                                      JOIN okr_check_in ci
                                        ON ci.key_result_id = cl.key_result_id
                                     WHERE cl.appraisal_id = a.id
+                                      AND cl.reopened_on IS NULL
                                       AND ci.date >= GREATEST(week.start,
                                                               a.okr_period_start)
                                       AND ci.date <= LEAST(week.start + 6,
@@ -105,6 +127,7 @@ class OkrAppraisalReport(models.Model):
                                      FROM okr_appraisal_line wl
                                      JOIN okr_cycle c ON c.id = wl.cycle_id
                                     WHERE wl.appraisal_id = a.id
+                                      AND wl.reopened_on IS NULL
                                       AND c.date_start <= week.start + 6
                                       AND c.date_end >= week.start
                                       AND c.date_start <= a.okr_period_end

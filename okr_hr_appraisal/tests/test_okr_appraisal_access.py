@@ -28,6 +28,7 @@ class TestOkrAppraisalAccess(OkrAppraisalCommon):
             [
                 ("appraisal_id", "=", (appraisal or self.appraisal).id),
                 ("key_result_id", "=", self.kr_private.id),
+                ("reopened_on", "=", False),
             ]
         )
         self.assertEqual(len(line), 1)
