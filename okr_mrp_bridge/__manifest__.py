@@ -1,12 +1,12 @@
 {
     "name": "OKR - Manufacturing Bridge",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Manufacturing/OKR",
     "summary": "Key results fed by manufacturing work orders and quality "
     "inspections, with shop-floor alerts",
     "author": "OKR Factory Suite",
     "website": "https://github.com/okr-factory/okr-suite",
-    "license": "LGPL-3",
+    "license": "AGPL-3",
     "maintainers": ["okr-factory"],
     "development_status": "Beta",
     "depends": ["okr_management", "mrp", "quality_control_mrp_oca"],
@@ -14,6 +14,7 @@
         "security/okr_mrp_security.xml",
         "security/ir.model.access.csv",
         "data/okr_mrp_data.xml",
+        "data/ir_cron_data.xml",
         "views/okr_key_result_link_wizard_views.xml",
         "views/okr_key_result_views.xml",
         "views/mrp_workorder_views.xml",
@@ -30,5 +31,6 @@
         ],
     },
     "installable": True,
+    "uninstall_hook": "uninstall_hook",
     "auto_install": False,
 }

@@ -17,10 +17,13 @@ next to the time:
 
 - a full resync (the cron) with 5,000 and then 50,000 finished work orders:
   the query count must not grow with the work orders;
-- the event-driven update after one real work order finishes;
+- the event-driven update after one real work order finishes: the bridge's own
+  queries for its work-order event (the affected key results, their scopes,
+  the aggregate, the notes) and for the productivity-log event;
 - Odoo's own work-center OEE (``mrp.workcenter.oee``, last month) over the 20
-  work centers, side by side with the bridge's OEE query for the same work
-  centers and period, and whether the values agree.
+  work centers, side by side with the registry's OEE aggregate of 20 key
+  results scoped on one work center each over the same period, and whether the
+  values agree.
 
 The database is dropped at the end unless --keep is given.
 """
@@ -312,7 +315,9 @@ def seed_production(env, templates, first_wo, wo_count):
 
 
 def seed_key_results(env, templates, explicit_wo_ids):
-    from odoo.addons.okr_mrp_bridge.models.okr_key_result import PRODUCTION_SOURCE_KEYS
+    from odoo.addons.okr_mrp_bridge.sources import get_source_keys
+
+    source_keys = get_source_keys()
 
     env = env(context=dict(env.context, tracking_disable=True))
     today = datetime.now().date()
@@ -339,7 +344,7 @@ def seed_key_results(env, templates, explicit_wo_ids):
     workcenters, products = templates["workcenters"], templates["products"]
     vals_list = []
     for index in range(KEY_RESULTS):
-        source = PRODUCTION_SOURCE_KEYS[index % len(PRODUCTION_SOURCE_KEYS)]
+        source = source_keys[index % len(source_keys)]
         decrease = source in (
             "mrp_scrap_rate",
             "mrp_downtime_hours",
@@ -366,29 +371,43 @@ def seed_key_results(env, templates, explicit_wo_ids):
     return env["okr.key.result"].create(vals_list)
 
 
-def bridge_oee(env, workcenters, date_from, date_to):
-    """The bridge's OEE query, one scope per work center, like Odoo's."""
-    from odoo.addons.okr_mrp_bridge.models.okr_key_result import _LOG_QUERY
-
-    scopes = json.dumps(
+def oee_key_results(env, workcenters, date_from, date_to):
+    """One OEE key result per work center over the period of Odoo's OEE."""
+    env = env(context=dict(env.context, tracking_disable=True))
+    cycle = env["okr.cycle"].create(
+        {"name": "Bench OEE month", "date_start": date_from, "date_end": date_to}
+    )
+    cycle.action_start()
+    owner = env["hr.employee"].search([("name", "=", "Bench owner")], limit=1)
+    objective = env["okr.objective"].create(
+        {
+            "name": "Bench OEE",
+            "cycle_id": cycle.id,
+            "owner_id": owner.id,
+            "state": "active",
+        }
+    )
+    return env["okr.key.result"].create(
         [
             {
-                "kr_id": wc.id,
-                "company_id": wc.company_id.id,
-                "date_from": date_from.isoformat(),
-                "date_to": date_to.isoformat(),
-                "explicit": False,
-                "wo_ids": [],
-                "production_ids": [],
-                "wc_ids": [wc.id],
-                "product_ids": [],
+                "name": f"OEE {wc.name}",
+                "objective_id": objective.id,
+                "source": "mrp_oee",
+                "target_value": 100,
+                "workcenter_ids": [(6, 0, wc.ids)],
             }
             for wc in workcenters
         ]
     )
-    env.cr.execute(_LOG_QUERY, {"scopes": scopes})
-    oee = env["okr.key.result"]._oee_from_minutes
-    return {row[0]: oee(row[1], row[2]) for row in env.cr.fetchall()}
+
+
+def bridge_oee(key_results):
+    """The registry's OEE aggregate of these key results (its own reads of
+    their scopes included), as a refresh computes it."""
+    from odoo.addons.okr_mrp_bridge.sources import get_family
+
+    values, _errors = get_family("mrp_oee").compute(key_results)
+    return {kr.workcenter_ids.id: values[kr.id][0] or 0.0 for kr in key_results}
 
 
 def run(config_path, db_name):
@@ -415,10 +434,8 @@ def run(config_path, db_name):
         )
 
         print(f"Full resync ({len(key_results)} key results):")
-        with Measure(env, f"cron resync, {WORKORDERS_FIRST} WOs, first (check-ins)"):
+        with Measure(env, f"cron resync, {WORKORDERS_FIRST} WOs, first"):
             KeyResult._cron_refresh_from_source()
-        # a new second: the refresh timestamps are rewritten in both runs alike
-        time.sleep(1.1)
         with Measure(env, f"cron resync, {WORKORDERS_FIRST} WOs, unchanged") as small:
             KeyResult._cron_refresh_from_source()
         cr.commit()
@@ -444,8 +461,6 @@ def run(config_path, db_name):
         )
         with Measure(env, f"cron resync, {done} WOs, values changed (check-ins)"):
             KeyResult._cron_refresh_from_source()
-        # a new second: the refresh timestamps are rewritten in both runs alike
-        time.sleep(1.1)
         with Measure(env, f"cron resync, {done} WOs, unchanged") as large:
             KeyResult._cron_refresh_from_source()
         RESULTS["ratios"].append(
@@ -476,8 +491,26 @@ def run(config_path, db_name):
         affected = KeyResult._search_affected(workorders=workorder)
         with Measure(env, "button_finish (Odoo's own work + the refresh)"):
             workorder.button_finish()
-        with Measure(env, f"refresh of the {len(affected)} affected key results alone"):
-            KeyResult._refresh_affected(workorders=workorder)
+        with Measure(
+            env, f"work-order event, {len(affected)} affected key results (bridge)"
+        ) as event:
+            KeyResult._refresh_for_event(
+                "mrp.workorder", ["state"], workorders=workorder
+            )
+        with Measure(env, "productivity-log event of the same work order (bridge)"):
+            KeyResult._refresh_for_event(
+                "mrp.workcenter.productivity",
+                ["date_end"],
+                workorders=workorder,
+                workcenters=workorder.workcenter_id,
+            )
+        RESULTS["ratios"].append(
+            {
+                "what": "bridge's own queries for one finished work order "
+                f"({len(affected)} affected key results, work-order event)",
+                "value": f"{event.queries}",
+            }
+        )
         cr.commit()
 
         print(f"OEE of the {WORKCENTERS} work centers over the last month:")
@@ -485,17 +518,19 @@ def run(config_path, db_name):
         with Measure(env, "Odoo mrp.workcenter.oee (_compute_oee)") as odoo_measure:
             odoo_values = {wc.id: wc.oee for wc in workcenters}
         now = datetime.now()
-        with Measure(env, "okr_mrp_bridge OEE query, same work centers/period") as ours:
-            bridge_values = bridge_oee(
-                env, workcenters, now - relativedelta(months=1), now + timedelta(days=1)
-            )
+        oee_krs = oee_key_results(
+            env, workcenters, (now - relativedelta(months=1)).date(), now.date()
+        )
+        cr.commit()
+        with Measure(env, "okr_mrp_bridge OEE, same work centers/period") as ours:
+            bridge_values = bridge_oee(oee_krs)
         agree = all(
             abs(odoo_values[wc_id] - bridge_values.get(wc_id, 0.0)) < 0.005
             for wc_id in odoo_values
         )
         RESULTS["ratios"].append(
             {
-                "what": "OEE time, okr_mrp_bridge query / Odoo's _compute_oee",
+                "what": "OEE time, okr_mrp_bridge registry / Odoo's _compute_oee",
                 "value": f"{ours.ms / odoo_measure.ms:.2f} "
                 f"({ours.queries} vs {odoo_measure.queries} queries; values agree: "
                 f"{agree})",

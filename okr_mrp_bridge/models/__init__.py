@@ -1,5 +1,6 @@
 from . import okr_key_result
 from . import okr_check_in
+from . import okr_cycle
 from . import okr_production_alert
 from . import okr_workcenter_goal
 from . import okr_link_mixin
@@ -9,4 +10,3 @@ from . import mrp_workcenter
 from . import mrp_workcenter_productivity
 from . import stock_scrap
 from . import qc_inspection
-from . import mail_activity

@@ -7,27 +7,23 @@ class MrpWorkcenterProductivity(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         logs = super().create(vals_list)
-        losses = logs.filtered(lambda log: log.loss_type != "productive")
-        if losses:
-            losses._okr_refresh_key_results()
-            losses.filtered(lambda log: log.loss_type == "availability")._okr_alert()
+        logs.filtered("date_end")._okr_refresh_key_results(["date_end"])
+        logs.filtered(lambda log: log.loss_type == "availability")._okr_alert()
         return logs
 
     def write(self, vals):
         res = super().write(vals)
-        if "date_end" in vals:
-            self.filtered(
-                lambda log: log.loss_type != "productive"
-            )._okr_refresh_key_results()
+        self._okr_refresh_key_results(vals)
         return res
 
-    def _okr_refresh_key_results(self):
+    def _okr_refresh_key_results(self, field_names):
         if not self:
             return
-        self.env["okr.key.result"]._refresh_affected(
+        self.env["okr.key.result"]._refresh_for_event(
+            self._name,
+            field_names,
             workorders=self.workorder_id,
             workcenters=self.workcenter_id,
-            sources=["mrp_oee", "mrp_downtime_hours"],
         )
 
     def _okr_alert(self):

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import _, fields, models
 
 
 class MrpWorkorder(models.Model):
@@ -16,13 +16,15 @@ class MrpWorkorder(models.Model):
     )
 
     def write(self, vals):
-        self._check_key_result_links(vals)
+        linked_before = self._check_key_result_links(vals)
         done_before = self.filtered(lambda wo: wo.state == "done")
         res = super().write(vals)
-        if vals.get("state") == "done":
-            finished = self - done_before
-            if finished:
-                self.env["okr.key.result"]._refresh_affected(workorders=finished)
+        self._refresh_linked_key_results(vals, linked_before)
+        finished = self - done_before if vals.get("state") == "done" else self.browse()
+        if finished:
+            self.env["okr.key.result"]._refresh_for_event(
+                self._name, vals, workorders=finished
+            )
         return res
 
     def action_link_key_results(self):
@@ -31,3 +33,24 @@ class MrpWorkorder(models.Model):
         )
         action["context"] = {"default_workorder_ids": self.ids}
         return action
+
+    def _okr_alert_late(self, key_results):
+        """Tell the owners of ``key_results`` that this work order is late."""
+        self.ensure_one()
+        state_labels = dict(self._fields["state"]._description_selection(self.env))
+        self.env["okr.production.alert"]._raise_alert(
+            key_results,
+            "late_workorder",
+            self.display_name,
+            _(
+                "Work order %(wo)s on %(wc)s was planned to end on "
+                "%(planned)s and is still %(state)s.",
+                wo=self.display_name,
+                wc=self.workcenter_id.display_name,
+                planned=fields.Datetime.to_string(self.date_finished),
+                state=state_labels.get(self.state),
+            ),
+            workorder_id=self.id,
+            workcenter_id=self.workcenter_id.id,
+            production_id=self.production_id.id,
+        )

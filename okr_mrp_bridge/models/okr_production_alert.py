@@ -1,5 +1,9 @@
+import logging
+
 from odoo import _, api, fields, models
 from odoo.osv import expression
+
+_logger = logging.getLogger(__name__)
 
 ALERT_CAUSES = [
     ("availability_loss", "Availability Loss"),
@@ -102,7 +106,7 @@ class OkrProductionAlert(models.Model):
             [
                 ("key_result_id", "in", key_results.ids),
                 ("cause", "=", cause),
-                ("activity_id", "!=", False),
+                ("activity_id.active", "=", True),
             ]
         )
         open_activity = {
@@ -143,9 +147,7 @@ class OkrProductionAlert(models.Model):
                     activity_id=activity.id,
                 )
             )
-        alerts = self.sudo().create(alert_vals)
-        key_results._sync_production_risk()
-        return alerts
+        return self.sudo().create(alert_vals)
 
     @api.model
     def _cron_check_late_workorders(self):
@@ -184,22 +186,17 @@ class OkrProductionAlert(models.Model):
                     and (kr.id, wo.id) not in already
                 )
             )
-            self._raise_alert(
-                targets,
-                "late_workorder",
-                workorder.display_name,
-                _(
-                    "Work order %(wo)s on %(wc)s was planned to end on "
-                    "%(planned)s and is still %(state)s.",
-                    wo=workorder.display_name,
-                    wc=workorder.workcenter_id.display_name,
-                    planned=fields.Datetime.to_string(workorder.date_finished),
-                    state=dict(
-                        workorder._fields["state"]._description_selection(self.env)
-                    ).get(workorder.state),
-                ),
-                workorder_id=workorder.id,
-                workcenter_id=workorder.workcenter_id.id,
-                production_id=workorder.production_id.id,
-            )
+            for key_result in targets:
+                try:
+                    with self.env.cr.savepoint():
+                        workorder._okr_alert_late(key_result)
+                except Exception as error:  # pylint: disable=broad-except
+                    # one failing key result must not stop the others' alerts
+                    _logger.warning(
+                        "okr.key.result %s skipped by the late work-order alerts "
+                        "(work order %s): %s",
+                        key_result.id,
+                        workorder.id,
+                        error,
+                    )
         return True

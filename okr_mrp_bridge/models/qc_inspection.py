@@ -11,10 +11,11 @@ class QcInspection(models.Model):
             concluded = (self - final_before).filtered("production_id")
             if concluded:
                 productions = concluded.production_id
-                self.env["okr.key.result"]._refresh_affected(
+                self.env["okr.key.result"]._refresh_for_event(
+                    self._name,
+                    vals,
                     productions=productions,
                     workcenters=productions.workorder_ids.workcenter_id,
-                    sources=["qc_pass_rate"],
                 )
                 concluded.filtered(lambda qi: qi.state == "failed")._okr_alert()
         return res

@@ -8,9 +8,11 @@ class StockScrap(models.Model):
         res = super().do_scrap()
         scraps = self.filtered(lambda scrap: scrap.production_id or scrap.workorder_id)
         if scraps:
-            self.env["okr.key.result"]._refresh_affected(
+            self.env["okr.key.result"]._refresh_for_event(
+                self._name,
+                ["state"],
                 workorders=scraps.workorder_id,
                 productions=scraps.production_id,
-                sources=["mrp_yield", "mrp_scrap_rate"],
+                workcenters=scraps.production_id.workorder_ids.workcenter_id,
             )
         return res

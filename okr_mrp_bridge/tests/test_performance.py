@@ -58,21 +58,24 @@ class TestRefreshQueries(OkrMrpTestCommon):
         key_results.action_refresh_from_source()
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=12):
+        with self.assertQueryCount(__system__=15):
             key_results.action_refresh_from_source()
             self.env.flush_all()
 
     def test_event_refresh_query_count_pinned(self):
-        """Finishing one work order: one search for the affected key results,
-        then one query per source family."""
+        """Finishing one work order: the registry names the family it feeds
+        (work orders); one search for the affected key results, their scopes,
+        one aggregate of the work orders and one of their scraps."""
         key_results = self._key_results()
         production = self._produce(1)
         workorder = production.workorder_ids[0]
         KeyResult = self.env["okr.key.result"]
         self.assertEqual(KeyResult._search_affected(workorders=workorder), key_results)
-        KeyResult._refresh_affected(workorders=workorder)
+        KeyResult._refresh_for_event("mrp.workorder", ["state"], workorders=workorder)
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=16):
-            KeyResult._refresh_affected(workorders=workorder)
+        with self.assertQueryCount(__system__=17):
+            KeyResult._refresh_for_event(
+                "mrp.workorder", ["state"], workorders=workorder
+            )
             self.env.flush_all()

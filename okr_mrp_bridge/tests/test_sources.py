@@ -57,7 +57,7 @@ class TestProductionSources(OkrMrpTestCommon):
         (yield_kr | scrap_kr).action_refresh_from_source()
         self.assertAlmostEqual(yield_kr.current_value, round(2000 / 22, 2))
         self.assertAlmostEqual(scrap_kr.current_value, round(200 / 22, 2))
-        self.assertIn("2.0 scrapped units", self._system_check_ins(scrap_kr).note)
+        self.assertIn("2.0 scrapped Units", self._system_check_ins(scrap_kr).note)
 
     def test_oee_matches_odoo_and_downtime(self):
         self._log_time(self.wc_assembly, self.loss_productive, 120, end_hours_ago=5)

@@ -1,0 +1,14 @@
+from odoo import models
+
+
+class OkrCycle(models.Model):
+    _inherit = "okr.cycle"
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"date_start", "date_end"} & set(vals):
+            # the period of their figures moved
+            self.env["okr.key.result"].sudo().search(
+                [("cycle_id", "in", self.ids)]
+            ).filtered("is_production_fed").action_refresh_from_source()
+        return res

@@ -1,0 +1,338 @@
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from odoo.exceptions import UserError
+from odoo.osv import expression
+
+REGISTRY = {}
+
+
+def register(family):
+    """Class decorator: add a source family to the registry."""
+    REGISTRY[family.family] = family
+    return family
+
+
+class Fact:
+    """One group of records of a family, with the dimensions a key result's
+    scope is matched on: work orders, manufacturing order, work centers,
+    product, and the family's measures."""
+
+    __slots__ = ("measures", "product_id", "production_id", "wc_ids", "wo_ids")
+
+    def __init__(self, wo_ids, production_id, wc_ids, product_id, **measures):
+        self.wo_ids = frozenset(wo_ids)
+        self.production_id = production_id
+        self.wc_ids = frozenset(wc_ids)
+        self.product_id = product_id
+        self.measures = measures
+
+
+class Scope:
+    """What a key result counts, read once per batch."""
+
+    __slots__ = (
+        "company_id",
+        "explicit",
+        "mo_ids",
+        "period",
+        "product_ids",
+        "wc_ids",
+        "wo_ids",
+    )
+
+    def __init__(self, key_result):
+        self.wo_ids = frozenset(key_result.workorder_ids.ids)
+        self.mo_ids = frozenset(key_result.production_ids.ids)
+        self.wc_ids = frozenset(key_result.workcenter_ids.ids)
+        self.product_ids = frozenset(key_result.product_ids.ids)
+        self.company_id = key_result.company_id.id
+        self.explicit = bool(self.wo_ids or self.mo_ids)
+        self.period = get_period(key_result)
+
+    def matched_wo_ids(self, fact):
+        """The work orders of ``fact`` that count, or None if ``fact`` is out of
+        scope (a fact without work orders that is in scope gives an empty set)."""
+        if self.explicit:
+            if fact.production_id in self.mo_ids:
+                return fact.wo_ids
+            linked = fact.wo_ids & self.wo_ids
+            return linked or None
+        if self.wc_ids and not fact.wc_ids & self.wc_ids:
+            return None
+        if self.product_ids and fact.product_id not in self.product_ids:
+            return None
+        return fact.wo_ids
+
+
+class _FactIndex:
+    """Facts by work center, work order and manufacturing order, so that each
+    key result only looks at the facts that may be in its scope."""
+
+    def __init__(self, facts):
+        self.facts = facts
+        self.by_wc = defaultdict(list)
+        self.by_wo = defaultdict(list)
+        self.by_mo = defaultdict(list)
+        for fact in facts:
+            for wc_id in fact.wc_ids:
+                self.by_wc[wc_id].append(fact)
+            for wo_id in fact.wo_ids:
+                self.by_wo[wo_id].append(fact)
+            self.by_mo[fact.production_id].append(fact)
+
+    def get_candidates(self, scope):
+        if scope.explicit:
+            groups = [self.by_wo.get(wo_id, ()) for wo_id in scope.wo_ids]
+            groups += [self.by_mo.get(mo_id, ()) for mo_id in scope.mo_ids]
+        elif scope.wc_ids:
+            groups = [self.by_wc.get(wc_id, ()) for wc_id in scope.wc_ids]
+        else:
+            return self.facts
+        if len(groups) == 1:
+            return groups[0]
+        return list({id(fact): fact for group in groups for fact in group}.values())
+
+
+def get_period(key_result):
+    """The cycle as a half-open UTC datetime range [start, end)."""
+    cycle = key_result.cycle_id
+    date_from = datetime.combine(cycle.date_start, time.min)
+    date_to = datetime.combine(cycle.date_end, time.min) + timedelta(days=1)
+    return date_from, date_to
+
+
+class ProductionSource:
+    """A family of sources computed from one model's records.
+
+    A subclass declares:
+
+    - ``family``, ``sources`` (key, label) and ``model``, the records counted;
+    - ``paths``: the field of ``model`` for each scope dimension (``workorder``,
+      ``production``, ``workcenter``, ``product``, ``company``, ``date``) and
+      ``base_domain``, the records that count at all;
+    - ``triggers``: ``{model: fields}`` whose changes refresh the family;
+    - ``action_xmlid``, :meth:`get_action_name` and ``count_field``: its
+      drill-down button;
+    - ``uses_uom``: its quantities are converted into the key result's unit;
+    - :meth:`_get_facts`, the aggregate, and :meth:`_get_value`.
+    """
+
+    family = None
+    sources = []
+    model = None
+    paths = {}
+    base_domain = []
+    triggers = {}
+    action_xmlid = None
+    count_field = None
+    uses_uom = False
+
+    @classmethod
+    def get_action_name(cls, key_result):
+        raise NotImplementedError
+
+    @classmethod
+    def source_keys(cls):
+        return [key for key, _label in cls.sources]
+
+    # ------------------------------------------------------------------
+    # Scope: the one definition of the records a key result counts
+    # ------------------------------------------------------------------
+    @classmethod
+    def get_domain(cls, key_result):
+        """The records of ``model`` that feed ``key_result``: the records its
+        figure counts and its drill-down button opens."""
+        scope = Scope(key_result.sudo())
+        return cls._get_scope_domain(scope, scope.period)
+
+    @classmethod
+    def _get_scope_domain(cls, scope, period):
+        paths = cls.paths
+        domain = [
+            *cls.base_domain,
+            (paths["date"], ">=", period[0]),
+            (paths["date"], "<", period[1]),
+        ]
+        if scope.explicit:
+            return [
+                *domain,
+                "|",
+                (paths["workorder"], "in", sorted(scope.wo_ids)),
+                (paths["production"], "in", sorted(scope.mo_ids)),
+            ]
+        domain.append((paths["company"], "=", scope.company_id))
+        if scope.wc_ids:
+            domain.append((paths["workcenter"], "in", sorted(scope.wc_ids)))
+        if scope.product_ids:
+            domain.append((paths["product"], "in", sorted(scope.product_ids)))
+        return domain
+
+    @classmethod
+    def _get_bucket_domain(cls, scopes, period):
+        """The records of a batch of scopes sharing a period (and, unless
+        explicit, a company): the union the aggregate reads in one go."""
+        if scopes[0].explicit:
+            union = Scope.__new__(Scope)
+            union.explicit = True
+            union.wo_ids = frozenset().union(*(s.wo_ids for s in scopes))
+            union.mo_ids = frozenset().union(*(s.mo_ids for s in scopes))
+            return cls._get_scope_domain(union, period)
+        union = Scope.__new__(Scope)
+        union.explicit = False
+        union.company_id = scopes[0].company_id
+        every_wc = any(not s.wc_ids for s in scopes)
+        union.wc_ids = (
+            frozenset() if every_wc else frozenset().union(*(s.wc_ids for s in scopes))
+        )
+        every_product = any(not s.product_ids for s in scopes)
+        union.product_ids = (
+            frozenset()
+            if every_product
+            else frozenset().union(*(s.product_ids for s in scopes))
+        )
+        return cls._get_scope_domain(union, period)
+
+    @classmethod
+    def get_affected_domain(
+        cls, source_keys, workorders, productions, workcenters, products, companies
+    ):
+        """Key results of running cycles fed by ``source_keys`` whose scope may
+        hold these records: linked explicitly, or scoped on their company, work
+        centers and products."""
+        explicit = expression.OR(
+            [
+                [("workorder_ids", "in", workorders.ids)],
+                [("production_ids", "in", productions.ids)],
+            ]
+        )
+        scoped = [
+            ("workorder_ids", "=", False),
+            ("production_ids", "=", False),
+            ("company_id", "in", companies.ids),
+            "|",
+            ("workcenter_ids", "=", False),
+            ("workcenter_ids", "in", workcenters.ids),
+            "|",
+            ("product_ids", "=", False),
+            ("product_ids", "in", products.ids),
+        ]
+        return expression.AND(
+            [
+                [("cycle_id.state", "=", "running"), ("source", "in", source_keys)],
+                expression.OR([explicit, scoped]),
+            ]
+        )
+
+    # ------------------------------------------------------------------
+    # Aggregate
+    # ------------------------------------------------------------------
+    @classmethod
+    def compute(cls, key_results):
+        """``({key_result_id: (value or None, note)}, {key_result_id: error})``
+        for a batch of key results of this family. One aggregate per bucket
+        of key results sharing a period and a company (explicit links apart):
+        the number of queries depends on neither the number of key results nor
+        the amount of manufacturing data."""
+        env = key_results.env
+        scopes = {kr.id: Scope(kr) for kr in key_results}
+        buckets = defaultdict(list)
+        for key_result in key_results:
+            scope = scopes[key_result.id]
+            key = (scope.period, "explicit" if scope.explicit else scope.company_id)
+            buckets[key].append(key_result)
+        results, errors = {}, {}
+        for (period, _key), bucket in buckets.items():
+            bucket_scopes = [scopes[kr.id] for kr in bucket]
+            domain = cls._get_bucket_domain(bucket_scopes, period)
+            facts = cls._get_facts(env, domain, bucket_scopes)
+            index = _FactIndex(facts)
+            for key_result, scope in zip(bucket, bucket_scopes, strict=True):
+                matched = []
+                for fact in index.get_candidates(scope):
+                    wo_ids = scope.matched_wo_ids(fact)
+                    if wo_ids is not None:
+                        matched.append((fact, wo_ids))
+                try:
+                    results[key_result.id] = cls._get_value(key_result, matched, scope)
+                except UserError as error:
+                    errors[key_result.id] = error
+        return results, errors
+
+    @classmethod
+    def _get_facts(cls, env, domain, scopes):
+        """The :class:`Fact` list of the records matching ``domain``."""
+        raise NotImplementedError
+
+    @classmethod
+    def _get_value(cls, key_result, matched, scope):
+        """(value or None, note) from the matched ``[(fact, wo_ids)]``."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    @classmethod
+    def _get_context(cls, key_result):
+        date_from, date_to = get_period(key_result)
+        return {
+            "scope": get_scope_label(key_result),
+            "period": f"{date_from.date()}..{(date_to - timedelta(days=1)).date()}",
+        }
+
+    @classmethod
+    def _convert(cls, key_result, quantity, uom, kr_uom):
+        """``quantity`` in ``uom`` expressed in the key result's unit."""
+        if not uom or uom == kr_uom:
+            return quantity
+        if uom.category_id != kr_uom.category_id:
+            raise UserError(
+                key_result.env._(
+                    "Key result '%(kr)s': its Unit of Measure is %(unit)s "
+                    "(%(category)s), but some of its quantities are in %(other)s "
+                    "(%(other_category)s), which cannot be converted. Narrow its "
+                    "scope or choose a unit of the same category.",
+                    kr=key_result.name,
+                    unit=kr_uom.name,
+                    category=kr_uom.category_id.name,
+                    other=uom.name,
+                    other_category=uom.category_id.name,
+                )
+            )
+        return uom._compute_quantity(quantity, kr_uom, round=False)
+
+
+def get_scope_label(key_result):
+    key_result = key_result.sudo()
+    if key_result.workorder_ids or key_result.production_ids:
+        parts = []
+        if key_result.workorder_ids:
+            parts.append(
+                key_result.env._(
+                    "%(count)s linked work orders", count=len(key_result.workorder_ids)
+                )
+            )
+        if key_result.production_ids:
+            parts.append(
+                key_result.env._(
+                    "manufacturing orders %(names)s",
+                    names=", ".join(key_result.production_ids.mapped("name")),
+                )
+            )
+        return key_result.env._(" and ").join(parts)
+    parts = []
+    if key_result.workcenter_ids:
+        parts.append(
+            key_result.env._(
+                "WC %(names)s",
+                names=", ".join(key_result.workcenter_ids.mapped("name")),
+            )
+        )
+    if key_result.product_ids:
+        parts.append(
+            key_result.env._(
+                "products %(names)s",
+                names=", ".join(key_result.product_ids.mapped("display_name")),
+            )
+        )
+    return ", ".join(parts) if parts else key_result.env._("all work centers")
