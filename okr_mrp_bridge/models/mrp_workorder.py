@@ -12,6 +12,9 @@ class MrpWorkorder(models.Model):
         "key_result_id",
         string="Key Results",
         groups="okr_management.group_okr_user",
+        # a copy does not feed the same key results silently, and a
+        # manufacturing user without OKR rights can still copy
+        copy=False,
         help="The key results this work order feeds.",
     )
 
