@@ -125,7 +125,7 @@ class OkrAppraisalCommon(TransactionCase):
         cls.kr_public = cls._create_key_result(cls.obj_public, "Output", 50, weight=2)
         cls.kr_private = cls._create_key_result(cls.obj_private, "Private KR", 25)
         cls.kr_closed = cls._create_key_result(cls.obj_closed, "Closed KR", 50)
-        cls.kr_closed.score = 0.9  # graded by a manager before the close
+        cls.kr_closed.action_grade(0.9)  # graded by a manager before the close
         cls._create_key_result(cls.obj_old, "Old KR", 100)
         cls._create_key_result(cls.obj_draft, "Draft KR", 100)
         cls._create_key_result(cls.obj_cancelled, "Cancelled KR", 100)
