@@ -19,10 +19,12 @@ class OkrCheckInWizard(models.TransientModel):
         readonly=False,
         precompute=True,
         domain="[('objective_id', '=', objective_id), ('cycle_state', '!=', 'closed'), "
-        "('metric_type', '!=', 'milestone')]",
+        "('metric_type', '!=', 'milestone'), ('is_computed', '=', False)]",
     )
     metric_type = fields.Selection(related="key_result_id.metric_type")
-    value_display = fields.Char(related="key_result_id.value_display")
+    value_display = fields.Char(
+        related="key_result_id.value_display", string="Current Value"
+    )
     value_done = fields.Boolean(
         string="Done",
         compute="_compute_value",
@@ -54,8 +56,13 @@ class OkrCheckInWizard(models.TransientModel):
                 wizard.key_result_id
             ):
                 continue
+            # never a key result computed from its source or its milestones
             key_results = wizard.objective_id.key_result_ids.filtered(
-                lambda kr: kr.cycle_state != "closed"
+                lambda kr: (
+                    kr.cycle_state != "closed"
+                    and not kr.is_computed
+                    and kr.metric_type != "milestone"
+                )
             )
             allowed = key_results._filter_checkable_by_hand()
             wizard.key_result_id = (allowed or key_results)[:1]
