@@ -27,6 +27,7 @@
         "wizard/okr_template_apply_views.xml",
         "wizard/okr_carry_over_views.xml",
         "wizard/okr_key_result_grade_views.xml",
+        "wizard/okr_check_in_acknowledge_views.xml",
         "views/okr_check_in_views.xml",
         "views/okr_key_result_views.xml",
         "views/okr_objective_views.xml",

@@ -50,8 +50,11 @@ class OkrCheckIn(models.Model):
         related="key_result_id.owner_id", string="Key Result Owner"
     )
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
-    value = fields.Float(required=True)
-    confidence = fields.Integer(default=5, help="From 0 (no chance) to 10 (certain).")
+    # values of different key results are in different units: never summed
+    value = fields.Float(required=True, aggregator=False)
+    confidence = fields.Integer(
+        default=5, aggregator="avg", help="From 0 (no chance) to 10 (certain)."
+    )
     note = fields.Text()
     user_id = fields.Many2one(
         "res.users",
@@ -329,6 +332,17 @@ class OkrCheckIn(models.Model):
                 )
             )
         return given
+
+    def action_open_acknowledge_wizard(self):
+        """Acknowledge from the form, with a comment for the owner."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Acknowledge"),
+            "res_model": "okr.check.in.acknowledge",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_check_in_ids": self.ids},
+        }
 
     def action_acknowledge(self, note=None):
         """The owner's manager (up the ``parent_id`` chain) or an OKR Manager

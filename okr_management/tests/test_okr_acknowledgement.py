@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import OkrTestCommon
 
@@ -97,6 +97,33 @@ class TestOkrAcknowledgement(OkrTestCommon):
         with self.assertRaises(UserError):
             self._as(self.user_manager, self.check_in).action_acknowledge()
         self.env.invalidate_all()
+        self.assertEqual(self.check_in.acknowledged_by_id, self.user_lead)
+
+    def test_acknowledge_with_comment_from_the_form(self):
+        """The form's button opens the comment dialog, as the web client does."""
+        check_in = self._as(self.user_lead, self.check_in)
+        action = check_in.action_open_acknowledge_wizard()
+        Wizard = self.env(user=self.user_lead)[action["res_model"]].with_context(
+            **action["context"]
+        )
+        with Form(Wizard) as wizard:
+            wizard.note = "Seen: the die change is planned for Monday."
+        wizard.save().action_confirm()
+        self.env.invalidate_all()
+        self.assertEqual(self.check_in.acknowledged_by_id, self.user_lead)
+        self.assertEqual(
+            self.check_in.acknowledgement_note,
+            "Seen: the die change is planned for Monday.",
+        )
+        # someone who may not acknowledge gets the refusal through the dialog too
+        peer_wizard = (
+            self.env(user=self.user_qa)["okr.check.in.acknowledge"]
+            .sudo()
+            .create({"check_in_ids": [(6, 0, self.check_in.ids)]})
+            .with_user(self.user_qa)
+        )
+        with self.assertRaises(UserError):
+            peer_wizard.action_confirm()
         self.assertEqual(self.check_in.acknowledged_by_id, self.user_lead)
 
     def test_manager_chain_and_okr_manager(self):
