@@ -6,6 +6,8 @@ from odoo.exceptions import AccessError, ValidationError
 
 # how many check-ins the trend line of a key result shows
 TV_BOARD_TREND_POINTS = 8
+# beyond this many key results the board switches to smaller tiles
+TV_BOARD_FULL_SIZE_TILES = 6
 # a token is compared against this one when none matches, so that an unknown
 # token walks the same path as a known one
 _DUMMY_TOKEN = secrets.token_urlsafe(32)
@@ -235,6 +237,8 @@ class OkrBoardShare(models.Model):
             "title": self.name,
             "scope": self._get_scope_label(),
             "key_results": tiles,
+            # more tiles than fit at full size on a 1920 x 1080 screen
+            "dense": len(tiles) > TV_BOARD_FULL_SIZE_TILES,
             "labels": {
                 "alerts": env._("open alerts"),
                 "empty": env._("No key result to show yet."),

@@ -132,6 +132,7 @@ class TestOkrTvBoard(OkrTestCommon, HttpCase):
         self.assertEqual(tile["progress"], 62)
         self.assertEqual(tile["status"], self.kr_yield.status)
         self.assertNotIn("alert_count", tile)
+        self.assertFalse(data["dense"])
         # no record id leaves the server
         self.assertNotIn('"id"', response.text)
         self.assertNotIn(f'"{self.kr_yield.id}"', json.dumps(tile))
@@ -239,6 +240,19 @@ class TestOkrTvBoardBrowser(OkrTestCommon, HttpCase):
         )
         for days, value in ((21, 93), (14, 93.5), (7, 94.5)):
             cls.kr_yield.action_check_in(value, date=cls.today - timedelta(days=days))
+        # a full hall: more key results than fit at full size
+        cls.env["okr.key.result"].create(
+            [
+                {
+                    "name": f"Station {number} output per shift from 40 to 52 boxes",
+                    "objective_id": cls.objective.id,
+                    "start_value": 40,
+                    "target_value": 52,
+                    "unit": "boxes",
+                }
+                for number in range(1, 12)
+            ]
+        )
 
     def _open_board(self, browser):
         self.authenticate(None, None, browser=browser)
@@ -258,6 +272,22 @@ class TestOkrTvBoardBrowser(OkrTestCommon, HttpCase):
         browser = ChromeBrowser(self, headless=True, success_signal="test successful")
         try:
             self._open_board(browser)
+            # twelve tiles fit the screen, none of them cut
+            browser._wait_code_ok(
+                """
+                const tiles = [...document.querySelectorAll('.o_okr_tv_tile')];
+                const cut = tiles.filter(
+                    (tile) => tile.scrollHeight > tile.clientHeight + 1
+                        || tile.getBoundingClientRect().bottom > window.innerHeight
+                );
+                if (tiles.length === 12 && !cut.length) {
+                    console.log('test successful');
+                } else {
+                    console.error(`${tiles.length} tiles, ${cut.length} cut`);
+                }
+                """,
+                30,
+            )
             future = browser._websocket_send("Page.captureScreenshot", with_future=True)
             png = base64.b64decode(future.result(timeout=30)["data"])
             # the board re-reads its data in place: a renamed key result shows

@@ -64,7 +64,9 @@
         if (!tiles.length) {
             tiles.push(element("div", "o_okr_tv_empty", data.labels.empty));
         }
-        board.querySelector(".o_okr_tv_tiles").replaceChildren(...tiles);
+        const container = board.querySelector(".o_okr_tv_tiles");
+        container.classList.toggle("o_okr_tv_dense", data.dense);
+        container.replaceChildren(...tiles);
         showUpdated();
     }
 
