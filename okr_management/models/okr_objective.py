@@ -334,13 +334,13 @@ class OkrObjective(models.Model):
 
     @api.depends("owner_id", "cycle_id", "key_result_ids", "state")
     def _compute_focus_warning(self):
-        """Counted in two grouped queries for the whole batch, over what the
-        reader may read: a warning never reveals objectives or key results
-        hidden from them."""
+        """Counted in one grouped query for the whole batch, over what the
+        reader may read, and from ``key_result_count`` (the card's own grouped
+        count): a warning never reveals objectives or key results hidden from
+        them."""
         max_objectives, max_key_results = self._get_focus_limits()
         real = self._origin.filtered("id")
         owner_counts = {}
-        key_result_counts = {}
         if real:
             owner_counts = {
                 (cycle.id, owner.id): count
@@ -352,12 +352,6 @@ class OkrObjective(models.Model):
                     ],
                     ["cycle_id", "owner_id"],
                     ["__count"],
-                )
-            }
-            key_result_counts = {
-                objective.id: count
-                for objective, count in self.env["okr.key.result"]._read_group(
-                    [("objective_id", "in", real.ids)], ["objective_id"], ["__count"]
                 )
             }
         for objective in self:
@@ -376,7 +370,7 @@ class OkrObjective(models.Model):
                         max=max_objectives,
                     )
                 )
-            key_result_count = key_result_counts.get(objective._origin.id, 0)
+            key_result_count = objective.key_result_count
             if key_result_count > max_key_results:
                 warnings.append(
                     _(
