@@ -48,6 +48,7 @@
         "demo/okr_commitment_demo.xml",
         "demo/okr_template_demo.xml",
         "demo/okr_role_users_demo.xml",
+        "demo/okr_factory_quarter_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -9,8 +9,13 @@ registry.category("web_tour.tours").add("okr_alignment_tree_tour", {
     url: "/odoo/action-okr_management.okr_objective_action_alignment",
     steps: () => [
         {
-            content: "The tree opens on the company objective",
+            content: "The tree opens on the company objectives",
             trigger: `${COMPANY}`,
+        },
+        {
+            content: "Unfold the capacity objective",
+            trigger: `${COMPANY} .o_hierarchy_node_button:contains('Unfold')`,
+            run: "click",
         },
         {
             content: "Its aligned department objectives show below it",

@@ -77,7 +77,7 @@ registry.category("web_tour.tours").add("okr_board_tour", {
         {
             content: "The key result shows the value just checked in",
             trigger:
-                ".o_field_widget[name='key_result_ids'] .o_data_row:contains('Batches per shift from 6 to 8') .o_data_cell[name='current_value']:contains('7.75')",
+                ".o_field_widget[name='key_result_ids'] .o_data_row:contains('Batches per shift from 6 to 8') .o_data_cell[name='value_display']:contains('7.75')",
         },
     ],
 });
