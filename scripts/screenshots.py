@@ -81,6 +81,25 @@ SHOTS = (
         "then": ".modal .o_form_view [name='line_ids'] .o_data_row",
     },
     {
+        "name": "key-result-computed",
+        "action": "okr_management.okr_key_result_action",
+        "record": "okr_management.kr_company_quality_objectives",
+        "ready": ".o_form_view [name='last_refresh_note']",
+    },
+    {
+        "name": "key-results-by-owner",
+        "action": "okr_management.okr_objective_action",
+        "ready": ".o_kanban_view",
+        "steps": (
+            (
+                "do_action",
+                "okr_management.okr_key_result_action",
+                {"search_default_running": 1, "search_default_group_owner": 1},
+            ),
+        ),
+        "then": ".o_list_view .o_group_header .o_list_number",
+    },
+    {
         "name": "alignment-tree",
         "action": "okr_management.okr_objective_action_alignment",
         "ready": ".o_hierarchy_view .o_hierarchy_node",
@@ -375,7 +394,11 @@ def run_step(browser, rpc, step):
             "?.scrollIntoView({block: 'start'})"
         )
     elif kind == "do_action":
-        context = {key: rpc.xmlid_to_res_id(value) for key, value in step[2].items()}
+        # an XML id (text) stands for its record's id; other values go as they are
+        context = {
+            key: rpc.xmlid_to_res_id(value) if isinstance(value, str) else value
+            for key, value in step[2].items()
+        }
         browser.evaluate(
             "odoo.__WOWL_DEBUG__.root.env.services.action.doAction("
             f"{json.dumps(target)}, {{additionalContext: {json.dumps(context)}}})"

@@ -8,7 +8,7 @@ from psycopg2.errors import UniqueViolation
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_compare
+from odoo.tools import SQL, float_compare, format_date
 
 from ..tools import run_isolated
 
@@ -148,17 +148,21 @@ class OkrKeyResult(models.Model):
         help="For a Maintain key result: whether the value must stay at most "
         "or at least at the target.",
     )
-    start_value = fields.Float(tracking=True)
-    target_value = fields.Float(required=True, default=1.0, tracking=True)
+    # values of different key results are in different units: never summed
+    start_value = fields.Float(tracking=True, aggregator=False)
+    target_value = fields.Float(
+        required=True, default=1.0, tracking=True, aggregator=False
+    )
     current_value = fields.Float(
         compute="_compute_from_check_ins",
         store=True,
         tracking=True,
+        aggregator=False,
         help="The value of the check-in with the latest date; the start value "
         "before any check-in.",
     )
     unit = fields.Char()
-    weight = fields.Float(default=1.0, required=True)
+    weight = fields.Float(default=1.0, required=True, aggregator=False)
     progress = fields.Float(
         compute="_compute_progress",
         store=True,
@@ -168,6 +172,7 @@ class OkrKeyResult(models.Model):
     confidence = fields.Integer(
         compute="_compute_from_check_ins",
         store=True,
+        aggregator="avg",
         help="From 0 to 10, as given at the latest check-in.",
     )
     score = fields.Float(
@@ -198,6 +203,19 @@ class OkrKeyResult(models.Model):
         help="Where the value comes from. Manual: check-ins by people. Aligned "
         "Objectives: the mean progress (in %) of the objectives that contribute "
         "to this key result, updated by itself.",
+    )
+    is_computed = fields.Boolean(
+        string="Computed Value",
+        compute="_compute_is_computed",
+        search="_search_is_computed",
+        help="The value comes from its source (aligned objectives, production "
+        "or quality data) and Odoo refreshes it: nobody checks in by hand.",
+    )
+    last_refresh_note = fields.Char(
+        string="Last Refresh",
+        compute="_compute_last_refresh_note",
+        help="For a computed key result: when its value was last refreshed from "
+        "its source, and from what data.",
     )
     check_in_ids = fields.One2many("okr.check.in", "key_result_id", string="Check-ins")
     check_in_count = fields.Integer(compute="_compute_check_in_count")
@@ -268,21 +286,6 @@ class OkrKeyResult(models.Model):
         help="Projected progress at the end of the cycle: the least-squares line "
         "of the value over time, through the start value at the cycle start and "
         "the check-ins, evaluated at the cycle end.",
-    )
-    new_value = fields.Float(
-        compute="_compute_new_value",
-        inverse="_inverse_new_value",
-        help="Type a new value to check in: a changed value becomes a check-in.",
-    )
-    new_confidence = fields.Integer(
-        compute="_compute_new_value",
-        inverse="_inverse_new_value",
-        help="Confidence (0-10) given with the new value.",
-    )
-    check_in_note = fields.Char(
-        compute="_compute_new_value",
-        inverse="_inverse_new_value",
-        help="Note given with the new value.",
     )
 
     # ------------------------------------------------------------------
@@ -355,6 +358,49 @@ class OkrKeyResult(models.Model):
                 key_result.current_value
             )
         self._schedule_target_reached_recognition()
+
+    @api.depends("source")
+    def _compute_is_computed(self):
+        computed = self._get_computed_sources()
+        for key_result in self:
+            key_result.is_computed = key_result.source in computed
+
+    def _search_is_computed(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(_("Computed Value can only be searched with = or !=."))
+        computed = self._get_computed_sources()
+        if (operator == "=") == bool(value):
+            return [("source", "in", computed)]
+        return [("source", "not in", computed)]
+
+    @api.depends("source", "check_in_ids.date", "check_in_ids.source")
+    def _compute_last_refresh_note(self):
+        """The latest check-in recorded by the source, in one query."""
+        computed = self.filtered("is_computed")
+        latest = {}
+        if computed._origin.ids:
+            check_ins = self.env["okr.check.in"].search_fetch(
+                [
+                    ("key_result_id", "in", computed._origin.ids),
+                    ("source", "in", self._get_computed_sources()),
+                ],
+                ["key_result_id", "date", "note"],
+                order="date desc, id desc",
+            )
+            for check_in in check_ins:
+                latest.setdefault(check_in.key_result_id.id, check_in)
+        for key_result in self:
+            check_in = latest.get(key_result._origin.id)
+            if not key_result.is_computed:
+                key_result.last_refresh_note = False
+            elif not check_in:
+                key_result.last_refresh_note = _("Not refreshed yet.")
+            else:
+                key_result.last_refresh_note = _(
+                    "%(date)s: %(note)s",
+                    date=format_date(self.env, check_in.date),
+                    note=check_in.note or _("value refreshed"),
+                )
 
     @api.depends("score")
     def _compute_score_display(self):
@@ -436,46 +482,10 @@ class OkrKeyResult(models.Model):
         )
         return mean_y + slope * ((date_end - date_start).days - mean_x)
 
-    @api.depends("current_value", "confidence", "last_check_in_date")
-    def _compute_new_value(self):
-        for key_result in self:
-            key_result.new_value = key_result.current_value
-            key_result.new_confidence = key_result._get_check_in_confidence()
-            key_result.check_in_note = False
-
-    def _inverse_new_value(self):
-        # The three fields share this inverse; a field left out of the write is
-        # not in the cache (and protected from its compute): use its default.
-        cache = self.env.cache
-
-        def typed(key_result, field_name, default):
-            field = self._fields[field_name]
-            if cache.contains(key_result, field):
-                return cache.get(key_result, field)
-            return default
-
-        check_ins = [
-            (
-                key_result,
-                typed(key_result, "new_value", key_result.current_value),
-                typed(
-                    key_result,
-                    "new_confidence",
-                    key_result._get_check_in_confidence(),
-                ),
-                typed(key_result, "check_in_note", False),
-            )
-            for key_result in self
-        ]
-        for key_result, value, confidence, note in check_ins:
-            key_result._check_in_if_changed(value, confidence, note)
-        # what was typed is now a check-in: show the current values again
-        self.invalidate_recordset(["new_value", "new_confidence", "check_in_note"])
-
     def _check_in_if_changed(self, value, confidence, note):
         """Check in when the value or the confidence differs from the current
-        one, or a note is given; otherwise create nothing. One place for the
-        team check-in list and the team check-in wizard.
+        one, or a note is given; otherwise create nothing (the team check-in
+        wizard records only the lines that changed).
 
         Returns the id of the new check-in, or False.
         """

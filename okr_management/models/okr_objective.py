@@ -129,6 +129,12 @@ class OkrObjective(models.Model):
         "okr.key.result", "objective_id", string="Key Results"
     )
     key_result_count = fields.Integer(compute="_compute_key_result_count")
+    manual_key_result_count = fields.Integer(
+        string="Key Results Checked In by Hand",
+        compute="_compute_key_result_count",
+        help="Key results that take check-ins: neither computed from a source "
+        "nor from milestones. Without any, the objective offers no Check In.",
+    )
     visibility = fields.Selection(
         [
             ("public", "Everyone in the company"),
@@ -312,15 +318,23 @@ class OkrObjective(models.Model):
                 objective.status = "at_risk"
         return result
 
-    @api.depends("key_result_ids")
+    @api.depends("key_result_ids.source", "key_result_ids.metric_type")
     def _compute_key_result_count(self):
-        counts = dict(
-            self.env["okr.key.result"]._read_group(
-                [("objective_id", "in", self.ids)], ["objective_id"], ["__count"]
-            )
+        KeyResult = self.env["okr.key.result"]
+        groups = KeyResult._read_group(
+            [("objective_id", "in", self.ids)],
+            ["objective_id", "source", "metric_type"],
+            ["__count"],
         )
+        computed = KeyResult._get_computed_sources()
+        counts, manual_counts = {}, {}
+        for objective, source, metric_type, count in groups:
+            counts[objective] = counts.get(objective, 0) + count
+            if source not in computed and metric_type != "milestone":
+                manual_counts[objective] = manual_counts.get(objective, 0) + count
         for objective in self:
             objective.key_result_count = counts.get(objective._origin, 0)
+            objective.manual_key_result_count = manual_counts.get(objective._origin, 0)
 
     @api.depends("key_result_ids.progress", "key_result_ids.weight")
     def _compute_progress(self):

@@ -38,12 +38,6 @@ class TestOkrBoard(OkrTestCommon):
                     self.assertIsNotNone(self._arch(user, model, view_type))
         self._arch(
             self.user_worker,
-            "okr.key.result",
-            "list",
-            "okr_management.okr_key_result_view_list_team_check_in",
-        )
-        self._arch(
-            self.user_worker,
             "okr.check.in.pace.report",
             "graph",
             "okr_management.okr_check_in_pace_report_view_graph",

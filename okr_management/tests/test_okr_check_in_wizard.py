@@ -176,26 +176,32 @@ class TestOkrCheckInWizard(OkrTestCommon):
         key_result_ids = {line["key_result_id"] for line in form.line_ids._records}
         self.assertEqual(key_result_ids, {self.kr_worker.id})
 
-    # ------------------------------------------------------------------
-    # Team check-in list (new_value inverse)
-    # ------------------------------------------------------------------
-    def test_team_list_new_value_creates_check_in(self):
-        kr = self.kr_yield.with_user(self.user_lead)
-        self.assertEqual(kr.new_value, 92)
-        kr.write({"new_value": 95, "new_confidence": 6, "check_in_note": "Good week"})
-        self.assertEqual(len(kr.check_in_ids), 1)
-        self.assertEqual(kr.check_in_ids.value, 95)
-        self.assertEqual(kr.check_in_ids.confidence, 6)
-        self.assertEqual(kr.check_in_ids.note, "Good week")
-        self.assertEqual(kr.current_value, 95)
-        kr.write({"new_value": 95})
-        self.assertEqual(len(kr.check_in_ids), 1, "same value: no new check-in")
-        kr.write({"new_value": 95.5})
-        self.assertEqual(len(kr.check_in_ids), 2)
-        self.assertEqual(kr.current_value, 95.5)
-        self.assertEqual(kr.confidence, 6, "the confidence carries over")
-
-    def test_team_list_refused_for_foreign_key_result(self):
+    def test_team_check_in_refuses_a_foreign_line(self):
+        """A line sent over RPC for a key result the user may not check in on
+        is refused, and nothing is recorded."""
+        wizard = (
+            self.env["okr.team.check.in"]
+            .with_user(self.user_qa)
+            .create(
+                {
+                    "cycle_id": self.cycle.id,
+                    "team_type": "department",
+                    "department_id": self.dep_prod.id,
+                }
+            )
+        )
+        wizard.line_ids = [
+            (
+                0,
+                0,
+                {
+                    "key_result_id": self.kr_yield.id,
+                    "current_value": 92,
+                    "new_value": 95,
+                    "confidence": 5,
+                },
+            )
+        ]
         with self.assertRaises(AccessError):
-            self.kr_yield.with_user(self.user_qa).write({"new_value": 95})
+            wizard.action_confirm()
         self.assertFalse(self.kr_yield.check_in_ids)

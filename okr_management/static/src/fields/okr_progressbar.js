@@ -1,5 +1,6 @@
 /** @odoo-module **/
 
+import {formatPercentage} from "@web/views/fields/formatters";
 import {registry} from "@web/core/registry";
 import {
     ProgressBarField,
@@ -26,3 +27,11 @@ export const okrProgressBarField = {
 };
 
 registry.category("fields").add("okr_progressbar", okrProgressBarField);
+
+// Grouped lists format a column's aggregate with the formatter of its widget:
+// the mean progress of a group reads as a percentage too, not as 0.33.
+registry
+    .category("formatters")
+    .add("okr_progressbar", (value, options = {}) =>
+        formatPercentage(value, {...options, digits: [16, 0]})
+    );
