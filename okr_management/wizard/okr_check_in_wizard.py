@@ -23,7 +23,7 @@ class OkrCheckInWizard(models.TransientModel):
     )
     metric_type = fields.Selection(related="key_result_id.metric_type")
     value_display = fields.Char(
-        related="key_result_id.value_display", string="Current Value"
+        related="key_result_id.value_display", string="Current Reading"
     )
     value_done = fields.Boolean(
         string="Done",
