@@ -103,6 +103,9 @@ SHOTS = (
         "name": "alignment-tree",
         "action": "okr_management.okr_objective_action_alignment",
         "ready": ".o_hierarchy_view .o_hierarchy_node",
+        # the first company objective unfolded: the departments aligned to it
+        "steps": (("click", ".o_hierarchy_node_button"),),
+        "then": ".o_hierarchy_row[data-row-id='1'] .o_hierarchy_node",
     },
     {
         "name": "adoption-report",
