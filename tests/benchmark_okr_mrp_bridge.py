@@ -18,8 +18,9 @@ next to the time:
 - a full resync (the cron) with 5,000 and then 50,000 finished work orders:
   the query count must not grow with the work orders;
 - the event-driven update after one real work order finishes: the bridge's own
-  queries for its work-order event (the affected key results, their scopes,
-  the aggregate, the notes) and for the productivity-log event;
+  queries for its two events (the closed time log, the finished work order),
+  refreshed once as ``button_finish`` does (the affected key results, their
+  scopes, the aggregates, the notes), and each event alone;
 - Odoo's own work-center OEE (``mrp.workcenter.oee``, last month) over the 20
   work centers, side by side with the registry's OEE aggregate of 20 key
   results scoped on one work center each over the same period, and whether the
@@ -259,6 +260,8 @@ def seed_production(env, templates, first_wo, wo_count):
         wo_count,
         {
             "workorder_id": "(%(wo_ids)s::int[])[g - %(offset)s]",
+            "product_id": "(SELECT wo.product_id FROM mrp_workorder wo "
+            "WHERE wo.id = (%(wo_ids)s::int[])[g - %(offset)s])",
             "workcenter_id": "(%(wc_ids)s::int[])[(g %% 20) + 1]",
             "date_start": "%(now)s - (g %% 27) * interval '1 day' - interval '3 hour'",
             "date_end": "%(now)s - (g %% 27) * interval '1 day' - interval '2 hour'",
@@ -276,6 +279,8 @@ def seed_production(env, templates, first_wo, wo_count):
         {
             "workcenter_id": "(%(wc_ids)s::int[])[(g %% 20) + 1]",
             "workorder_id": "(%(wo_ids)s::int[])[g]",
+            "product_id": "(SELECT wo.product_id FROM mrp_workorder wo "
+            "WHERE wo.id = (%(wo_ids)s::int[])[g])",
             "date_start": "%(now)s - (g %% 27) * interval '1 day' - interval '5 hour'",
             "date_end": "%(now)s - (g %% 27) * interval '1 day' - interval '4 hour'",
             "duration": "5 + g %% 20",
@@ -488,16 +493,41 @@ def run(config_path, db_name):
         production.action_confirm()
         workorder = production.workorder_ids[0]
         workorder.button_start()
+        from odoo.addons.okr_mrp_bridge.sources import get_family
+
         affected = KeyResult._search_affected(workorders=workorder)
-        with Measure(env, "button_finish (Odoo's own work + the refresh)"):
+        finish_keys = [
+            key
+            for family in (get_family("mrp_produced_qty"), get_family("mrp_oee"))
+            for key in family.source_keys()
+        ]
+        refreshed = KeyResult._search_affected(
+            workorders=workorder,
+            workcenters=workorder.workcenter_id,
+            source_keys=finish_keys,
+        )
+        with Measure(env, "button_finish (Odoo's own work + the one refresh)"):
             workorder.button_finish()
         with Measure(
-            env, f"work-order event, {len(affected)} affected key results (bridge)"
+            env,
+            f"finished work order, both events, one refresh: {len(refreshed)} "
+            f"of {len(affected)} affected key results (bridge)",
         ) as event:
+            with KeyResult._batch_events():
+                KeyResult._refresh_for_event(
+                    "mrp.workcenter.productivity",
+                    ["date_end"],
+                    workorders=workorder,
+                    workcenters=workorder.workcenter_id,
+                )
+                KeyResult._refresh_for_event(
+                    "mrp.workorder", ["state"], workorders=workorder
+                )
+        with Measure(env, "work-order event alone (bridge)"):
             KeyResult._refresh_for_event(
                 "mrp.workorder", ["state"], workorders=workorder
             )
-        with Measure(env, "productivity-log event of the same work order (bridge)"):
+        with Measure(env, "productivity-log event alone (bridge)"):
             KeyResult._refresh_for_event(
                 "mrp.workcenter.productivity",
                 ["date_end"],
@@ -506,8 +536,9 @@ def run(config_path, db_name):
             )
         RESULTS["ratios"].append(
             {
-                "what": "bridge's own queries for one finished work order "
-                f"({len(affected)} affected key results, work-order event)",
+                "what": "bridge's own queries for one finished work order (both "
+                f"events in one refresh, {len(refreshed)} of {len(affected)} "
+                "affected key results)",
                 "value": f"{event.queries}",
             }
         )

@@ -32,3 +32,8 @@ class MrpProduction(models.Model):
                 workcenters=done.workorder_ids.workcenter_id,
             )
         return res
+
+    def button_mark_done(self):
+        # the work orders it finishes, their logs and the order: one refresh
+        with self.env["okr.key.result"]._batch_events():
+            return super().button_mark_done()

@@ -1,8 +1,14 @@
-from odoo import _, api, models
+from odoo import _, api, fields, models
 
 
 class MrpWorkcenterProductivity(models.Model):
     _inherit = "mrp.workcenter.productivity"
+
+    # stored so that the productivity sources group logs by product in the
+    # database (one row per work center, loss type and product)
+    product_id = fields.Many2one(
+        related="workorder_id.product_id", store=True, string="Product"
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -30,6 +30,11 @@ class MrpWorkorder(models.Model):
             )
         return res
 
+    def button_finish(self):
+        # closing the time log and finishing the work order: one refresh
+        with self.env["okr.key.result"]._batch_events():
+            return super().button_finish()
+
     def action_link_key_results(self):
         action = self.env["ir.actions.actions"]._for_xml_id(
             "okr_mrp_bridge.okr_key_result_link_wizard_action"

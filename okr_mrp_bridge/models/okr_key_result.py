@@ -1,12 +1,33 @@
 import logging
+from contextlib import contextmanager
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from .. import sources as registry
-from ..sources.base import ProductionSource, get_scope_label
+from ..sources.base import (
+    ProductionSource,
+    Scope,
+    get_scope_label,
+    prefetch_scope_labels,
+)
 
 _logger = logging.getLogger(__name__)
+
+# cr.cache key of the events collected by _batch_events
+EVENT_BATCH = "okr_mrp_bridge.event_batch"
+# what a refresh reads of the key results it finds
+AFFECTED_FETCH = [
+    "name",
+    "source",
+    "cycle_id",
+    "company_id",
+    "uom_id",
+    "current_value",
+    "confidence",
+    "source_note",
+]
 
 PRODUCTION_SOURCES = registry.get_selection()
 PRODUCTION_SOURCE_KEYS = registry.get_source_keys()
@@ -147,9 +168,11 @@ class OkrKeyResult(models.Model):
     def _compute_production_counts(self):
         """The records behind each drill-down button, counted with the same
         domain the button opens (in the user's rights)."""
+        origins = self._origin.filtered("cycle_id")
+        scopes = Scope.from_key_results(origins)
         for key_result in self:
             shown = (
-                key_result._origin.id
+                key_result._origin.id in scopes
                 and key_result.cycle_id
                 and (
                     key_result.is_production_fed
@@ -159,7 +182,11 @@ class OkrKeyResult(models.Model):
             for family in registry.REGISTRY.values():
                 Model = self.env[family.model]
                 key_result[family.count_field] = (
-                    Model.search_count(family.get_domain(key_result._origin))
+                    Model.search_count(
+                        family.get_domain(
+                            key_result._origin, scopes[key_result._origin.id]
+                        )
+                    )
                     if shown and Model.has_access("read")
                     else 0
                 )
@@ -291,7 +318,11 @@ class OkrKeyResult(models.Model):
     def _get_quantity_uom(self):
         """The unit finished and scrapped quantities are expressed in."""
         self.ensure_one()
-        return self.uom_id or self.env.ref("uom.product_uom_unit")
+        if self.uom_id:
+            return self.uom_id
+        # the cached xmlid, not env.ref: no query per key result
+        unit_id = self.env["ir.model.data"]._xmlid_to_res_id("uom.product_uom_unit")
+        return self.env["uom.uom"].browse(unit_id)
 
     def _compute_source_values(self):
         """Values of the production-fed key results of the batch: each source
@@ -304,10 +335,10 @@ class OkrKeyResult(models.Model):
         if not production:
             return results
         self.env.flush_all()
-        production.fetch(
-            ["workorder_ids", "production_ids", "workcenter_ids", "product_ids"]
-        )
         env = production.env(context=dict(production.env.context, tz="UTC"))
+        # the scopes of every family in one query, their names in one go
+        scopes = Scope.from_key_results(production)
+        prefetch_scope_labels(env, scopes.values())
         for family in registry.REGISTRY.values():
             keys = family.source_keys()
             key_results = production.filtered(
@@ -315,7 +346,7 @@ class OkrKeyResult(models.Model):
             ).with_env(env)
             if not key_results:
                 continue
-            values, errors = family.compute(key_results)
+            values, errors = family.compute(key_results, scopes)
             for key_result_id, error in errors.items():
                 if not self.env.context.get("okr_skip_failing"):
                     raise error
@@ -343,37 +374,101 @@ class OkrKeyResult(models.Model):
     def _search_affected(
         self, workorders=None, productions=None, workcenters=None, source_keys=None
     ):
-        """Key results of running cycles that the given records feed, in one
-        search (by default for every production source)."""
-        workorders = workorders or self.env["mrp.workorder"]
-        productions = (
-            productions or self.env["mrp.production"]
-        ) | workorders.production_id
-        workcenters = (
-            workcenters or self.env["mrp.workcenter"]
-        ) | workorders.workcenter_id
+        """Key results of running cycles that the given records feed (by
+        default for every production source), their fields fetched for the
+        refresh: one fixed query for the orders, work centers, products and
+        companies of the records, then one search."""
+        wo_ids = (workorders or self.env["mrp.workorder"]).ids
+        mo_ids = (productions or self.env["mrp.production"]).ids
+        wc_ids = (workcenters or self.env["mrp.workcenter"]).ids
+        self.env["mrp.workorder"].flush_model(["production_id", "workcenter_id"])
+        self.env["mrp.production"].flush_model(["product_id", "company_id"])
+        self.env["mrp.workcenter"].flush_model(["company_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH wo AS (SELECT production_id, workcenter_id FROM mrp_workorder
+                             WHERE id = ANY(%(wo_ids)s)),
+                     mo AS (SELECT id, product_id, company_id FROM mrp_production
+                             WHERE id = ANY(%(mo_ids)s)
+                                OR id IN (SELECT production_id FROM wo)),
+                     wc AS (SELECT id, company_id FROM mrp_workcenter
+                             WHERE id = ANY(%(wc_ids)s)
+                                OR id IN (SELECT workcenter_id FROM wo))
+                SELECT ARRAY(SELECT id FROM mo),
+                       ARRAY(SELECT id FROM wc),
+                       ARRAY(SELECT DISTINCT product_id FROM mo
+                              WHERE product_id IS NOT NULL),
+                       ARRAY(SELECT company_id FROM mo WHERE company_id IS NOT NULL
+                             UNION
+                             SELECT company_id FROM wc WHERE company_id IS NOT NULL)
+                """,
+                wo_ids=wo_ids,
+                mo_ids=mo_ids,
+                wc_ids=wc_ids,
+            )
+        )
+        mo_ids, wc_ids, product_ids, company_ids = self.env.cr.fetchone()
         domain = ProductionSource.get_affected_domain(
             source_keys or PRODUCTION_SOURCE_KEYS,
-            workorders,
-            productions,
-            workcenters,
-            productions.product_id,
-            productions.company_id | workcenters.company_id,
+            wo_ids,
+            mo_ids,
+            wc_ids,
+            product_ids,
+            company_ids,
         )
-        return self.sudo().search(domain)
+        return self.sudo().search_fetch(domain, AFFECTED_FETCH)
+
+    @api.model
+    @contextmanager
+    def _batch_events(self):
+        """Collect the events of the block (e.g. the closed time log and the
+        finished work order of one ``button_finish``) and refresh their key
+        results once, when the block ends without an error. Nested blocks
+        join the outer one."""
+        cache = self.env.cr.cache
+        if EVENT_BATCH in cache:
+            yield
+            return
+        pending = cache[EVENT_BATCH] = {
+            "source_keys": set(),
+            "workorders": set(),
+            "productions": set(),
+            "workcenters": set(),
+        }
+        try:
+            yield
+        finally:
+            del cache[EVENT_BATCH]
+        if pending["source_keys"]:
+            self._refresh_affected(
+                sorted(pending["source_keys"]),
+                workorders=self.env["mrp.workorder"].browse(pending["workorders"]),
+                productions=self.env["mrp.production"].browse(pending["productions"]),
+                workcenters=self.env["mrp.workcenter"].browse(pending["workcenters"]),
+            )
 
     @api.model
     def _refresh_for_event(self, model_name, field_names, **records):
         """Refresh the key results fed by a change of ``field_names`` on
-        ``model_name`` records; the registry says which sources it feeds. A key
-        result that fails is logged and skipped."""
+        ``model_name`` records; the registry says which sources it feeds.
+        Inside :meth:`_batch_events` the refresh waits for the end of the
+        block. A key result that fails is logged and skipped."""
         families = registry.get_triggered_families(model_name, field_names)
         if not families:
             return self.browse()
-        key_results = self._search_affected(
-            source_keys=[key for family in families for key in family.source_keys()],
-            **records,
-        )
+        source_keys = [key for family in families for key in family.source_keys()]
+        pending = self.env.cr.cache.get(EVENT_BATCH)
+        if pending is not None:
+            pending["source_keys"].update(source_keys)
+            for name, recordset in records.items():
+                pending[name].update(recordset.ids)
+            return self.browse()
+        return self._refresh_affected(source_keys, **records)
+
+    @api.model
+    def _refresh_affected(self, source_keys, **records):
+        key_results = self._search_affected(source_keys=source_keys, **records)
         # a key result that cannot be computed never blocks the shop floor
         key_results.with_context(okr_skip_failing=True).action_refresh_from_source()
         return key_results

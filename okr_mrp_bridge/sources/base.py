@@ -3,6 +3,7 @@ from datetime import datetime, time, timedelta
 
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 REGISTRY = {}
 
@@ -29,7 +30,7 @@ class Fact:
 
 
 class Scope:
-    """What a key result counts, read once per batch."""
+    """What a key result counts, read once per batch (:meth:`from_key_results`)."""
 
     __slots__ = (
         "company_id",
@@ -41,14 +42,46 @@ class Scope:
         "wo_ids",
     )
 
-    def __init__(self, key_result):
-        self.wo_ids = frozenset(key_result.workorder_ids.ids)
-        self.mo_ids = frozenset(key_result.production_ids.ids)
-        self.wc_ids = frozenset(key_result.workcenter_ids.ids)
-        self.product_ids = frozenset(key_result.product_ids.ids)
+    # the key result's scope relations, in the order from_key_results reads them
+    RELATIONS = ("workorder_ids", "production_ids", "workcenter_ids", "product_ids")
+
+    def __init__(self, key_result, wo_ids, mo_ids, wc_ids, product_ids):
+        self.wo_ids = frozenset(wo_ids)
+        self.mo_ids = frozenset(mo_ids)
+        self.wc_ids = frozenset(wc_ids)
+        self.product_ids = frozenset(product_ids)
         self.company_id = key_result.company_id.id
         self.explicit = bool(self.wo_ids or self.mo_ids)
         self.period = get_period(key_result)
+
+    @classmethod
+    def from_key_results(cls, key_results):
+        """``{key_result_id: Scope}``: the four scope relations of a batch of
+        key results in one fixed query (the relation tables themselves, as the
+        ORM reads them as superuser), however many key results and links."""
+        key_results = key_results.sudo()
+        if not key_results:
+            return {}
+        key_results.flush_model(cls.RELATIONS)
+        fields_ = [key_results._fields[name] for name in cls.RELATIONS]
+        columns = [
+            SQL(
+                "ARRAY(SELECT %s FROM %s WHERE %s = kr.id ORDER BY 1)",
+                SQL.identifier(field.column2),
+                SQL.identifier(field.relation),
+                SQL.identifier(field.column1),
+            )
+            for field in fields_
+        ]
+        key_results.env.cr.execute(
+            SQL(
+                "SELECT kr.id, %s FROM unnest(%s::int[]) AS kr(id)",
+                SQL(", ").join(columns),
+                list(key_results.ids),
+            )
+        )
+        links = {row[0]: row[1:] for row in key_results.env.cr.fetchall()}
+        return {kr.id: cls(kr, *links[kr.id]) for kr in key_results}
 
     def matched_wo_ids(self, fact):
         """The work orders of ``fact`` that count, or None if ``fact`` is out of
@@ -140,10 +173,12 @@ class ProductionSource:
     # Scope: the one definition of the records a key result counts
     # ------------------------------------------------------------------
     @classmethod
-    def get_domain(cls, key_result):
+    def get_domain(cls, key_result, scope=None):
         """The records of ``model`` that feed ``key_result``: the records its
-        figure counts and its drill-down button opens."""
-        scope = Scope(key_result.sudo())
+        figure counts and its drill-down button opens (``scope``: its
+        :meth:`Scope.from_key_results`, read here when not given)."""
+        if scope is None:
+            scope = Scope.from_key_results(key_result)[key_result.id]
         return cls._get_scope_domain(scope, scope.period)
 
     @classmethod
@@ -199,23 +234,23 @@ class ProductionSource:
     ):
         """Key results of running cycles fed by ``source_keys`` whose scope may
         hold these records: linked explicitly, or scoped on their company, work
-        centers and products."""
+        centers and products (each record argument a list of ids)."""
         explicit = expression.OR(
             [
-                [("workorder_ids", "in", workorders.ids)],
-                [("production_ids", "in", productions.ids)],
+                [("workorder_ids", "in", workorders)],
+                [("production_ids", "in", productions)],
             ]
         )
         scoped = [
             ("workorder_ids", "=", False),
             ("production_ids", "=", False),
-            ("company_id", "in", companies.ids),
+            ("company_id", "in", companies),
             "|",
             ("workcenter_ids", "=", False),
-            ("workcenter_ids", "in", workcenters.ids),
+            ("workcenter_ids", "in", workcenters),
             "|",
             ("product_ids", "=", False),
-            ("product_ids", "in", products.ids),
+            ("product_ids", "in", products),
         ]
         return expression.AND(
             [
@@ -228,14 +263,18 @@ class ProductionSource:
     # Aggregate
     # ------------------------------------------------------------------
     @classmethod
-    def compute(cls, key_results):
+    def compute(cls, key_results, scopes=None):
         """``({key_result_id: (value or None, note)}, {key_result_id: error})``
-        for a batch of key results of this family. One aggregate per bucket
-        of key results sharing a period and a company (explicit links apart):
+        for a batch of key results of this family (``scopes``: their
+        :meth:`Scope.from_key_results`, read here when not given). One
+        aggregate per bucket of key results sharing a period and a company
+        (explicit links apart):
         the number of queries depends on neither the number of key results nor
         the amount of manufacturing data."""
         env = key_results.env
-        scopes = {kr.id: Scope(kr) for kr in key_results}
+        if scopes is None:
+            scopes = Scope.from_key_results(key_results)
+            prefetch_scope_labels(env, scopes.values())
         buckets = defaultdict(list)
         for key_result in key_results:
             scope = scopes[key_result.id]
@@ -273,10 +312,10 @@ class ProductionSource:
     # Helpers
     # ------------------------------------------------------------------
     @classmethod
-    def _get_context(cls, key_result):
-        date_from, date_to = get_period(key_result)
+    def _get_context(cls, key_result, scope):
+        date_from, date_to = scope.period
         return {
-            "scope": get_scope_label(key_result),
+            "scope": get_scope_label(key_result, scope),
             "period": f"{date_from.date()}..{(date_to - timedelta(days=1)).date()}",
         }
 
@@ -302,37 +341,47 @@ class ProductionSource:
         return uom._compute_quantity(quantity, kr_uom, round=False)
 
 
-def get_scope_label(key_result):
+def prefetch_scope_labels(env, scopes):
+    """Read the names of the work centers, products and orders of a batch of
+    scopes in one go, so that each label reads the cache."""
+    env = env(su=True)
+    for model, attr, field in (
+        ("mrp.workcenter", "wc_ids", "name"),
+        ("product.product", "product_ids", "display_name"),
+        ("mrp.production", "mo_ids", "name"),
+    ):
+        ids = set().union(*(getattr(scope, attr) for scope in scopes))
+        env[model].browse(sorted(ids)).mapped(field)
+
+
+def get_scope_label(key_result, scope=None):
     key_result = key_result.sudo()
-    if key_result.workorder_ids or key_result.production_ids:
+    env = key_result.env
+    if scope is None:
+        scope = Scope.from_key_results(key_result)[key_result.id]
+    if scope.explicit:
         parts = []
-        if key_result.workorder_ids:
+        if scope.wo_ids:
+            parts.append(env._("%(count)s linked work orders", count=len(scope.wo_ids)))
+        if scope.mo_ids:
+            productions = env["mrp.production"].browse(sorted(scope.mo_ids))
             parts.append(
-                key_result.env._(
-                    "%(count)s linked work orders", count=len(key_result.workorder_ids)
-                )
-            )
-        if key_result.production_ids:
-            parts.append(
-                key_result.env._(
+                env._(
                     "manufacturing orders %(names)s",
-                    names=", ".join(key_result.production_ids.mapped("name")),
+                    names=", ".join(productions.mapped("name")),
                 )
             )
-        return key_result.env._(" and ").join(parts)
+        return env._(" and ").join(parts)
     parts = []
-    if key_result.workcenter_ids:
+    if scope.wc_ids:
+        workcenters = env["mrp.workcenter"].browse(sorted(scope.wc_ids))
+        parts.append(env._("WC %(names)s", names=", ".join(workcenters.mapped("name"))))
+    if scope.product_ids:
+        products = env["product.product"].browse(sorted(scope.product_ids))
         parts.append(
-            key_result.env._(
-                "WC %(names)s",
-                names=", ".join(key_result.workcenter_ids.mapped("name")),
-            )
-        )
-    if key_result.product_ids:
-        parts.append(
-            key_result.env._(
+            env._(
                 "products %(names)s",
-                names=", ".join(key_result.product_ids.mapped("display_name")),
+                names=", ".join(products.mapped("display_name")),
             )
         )
-    return ", ".join(parts) if parts else key_result.env._("all work centers")
+    return ", ".join(parts) if parts else env._("all work centers")

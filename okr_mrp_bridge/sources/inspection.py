@@ -78,5 +78,5 @@ class InspectionSource(ProductionSource):
             value=value,
             passed=passed,
             count=count,
-            **cls._get_context(key_result),
+            **cls._get_context(key_result, scope),
         )

@@ -74,7 +74,7 @@ class ManufacturingOrderSource(ProductionSource):
     def _get_value(cls, key_result, matched, scope):
         facts = [fact for fact, _wo_ids in matched]
         done = len(facts)
-        context = dict(cls._get_context(key_result), done=done)
+        context = dict(cls._get_context(key_result, scope), done=done)
         if not done:
             return None, None
         if key_result.source == "mrp_lead_time_days":

@@ -17,7 +17,7 @@ class ProductivitySource(ProductionSource):
         "workorder": "workorder_id",
         "production": "workorder_id.production_id",
         "workcenter": "workcenter_id",
-        "product": "workorder_id.product_id",
+        "product": "product_id",
         "company": "company_id",
         "date": "date_start",
     }
@@ -32,17 +32,21 @@ class ProductivitySource(ProductionSource):
 
     @classmethod
     def _get_facts(cls, env, domain, scopes):
-        # Odoo's _compute_oee groups by work center; the work order is only
-        # read when a scope needs it (explicit links, products)
-        by_workorder = any(scope.explicit or scope.product_ids for scope in scopes)
+        # Odoo's _compute_oee groups by work center; the product only when a
+        # scope names products, the work order only for explicit links (whose
+        # bucket holds only the linked work): rows grow with scopes, not logs
+        explicit = any(scope.explicit for scope in scopes)
+        by_product = not explicit and any(scope.product_ids for scope in scopes)
         groupby = ["workcenter_id", "loss_type"]
-        if by_workorder:
+        if explicit:
             groupby.append("workorder_id")
+        elif by_product:
+            groupby.append("product_id")
         rows = env["mrp.workcenter.productivity"]._read_group(
             domain, groupby, ["duration:sum", "__count"]
         )
         workorders = {}
-        if by_workorder:
+        if explicit:
             wo_ids = list({row[2].id for row in rows if row[2]})
             for production, product, ids in env["mrp.workorder"]._read_group(
                 [("id", "in", wo_ids)],
@@ -54,8 +58,10 @@ class ProductivitySource(ProductionSource):
         facts = []
         for row in rows:
             workcenter, loss_type = row[0], row[1]
-            wo_id = row[2].id if by_workorder else False
+            wo_id = row[2].id if explicit else False
             production_id, product_id = workorders.get(wo_id, (False, False))
+            if by_product:
+                product_id = row[2].id
             facts.append(
                 Fact(
                     [wo_id] if wo_id else [],
@@ -83,7 +89,7 @@ class ProductivitySource(ProductionSource):
             if measures["loss_type"] == "availability":
                 availability += measures["duration"]
                 availability_count += measures["count"]
-        context = dict(cls._get_context(key_result), count=count)
+        context = dict(cls._get_context(key_result, scope), count=count)
         if key_result.source == "mrp_downtime_hours":
             value = round(availability / 60.0, 2)
             return value, key_result.env._(

@@ -97,7 +97,9 @@ class WorkorderSource(ProductionSource):
                 for quantity, uom in measures["wo_scraps"].get(wo_id, ()):
                     scrapped += cls._convert(key_result, quantity, uom, kr_uom)
         good = sum(good_by_mo.values())
-        context = dict(cls._get_context(key_result), unit=kr_uom.name, count=count)
+        context = dict(
+            cls._get_context(key_result, scope), unit=kr_uom.name, count=count
+        )
         if key_result.source == "mrp_produced_qty":
             value = round(good, 2)
             return value, key_result.env._(
