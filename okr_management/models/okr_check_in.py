@@ -314,6 +314,18 @@ class OkrCheckIn(models.Model):
 
     def unlink(self):
         self.key_result_id._check_check_in_allowed("manual")
+        acknowledged = self.filtered("acknowledged_by_id")
+        if acknowledged and not self.env.su:
+            raise UserError(
+                _(
+                    "The check-in of %(date)s on '%(kr)s' was acknowledged by "
+                    "%(user)s: it stays in the history. Record a new check-in "
+                    "to correct it.",
+                    date=acknowledged[0].date,
+                    kr=acknowledged[0].key_result_id.name,
+                    user=acknowledged[0].acknowledged_by_id.name,
+                )
+            )
         return super().unlink()
 
     # ------------------------------------------------------------------

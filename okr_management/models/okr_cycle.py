@@ -64,6 +64,19 @@ class OkrCycle(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # a cycle starts as a draft; its actions move it on
+        self._check_system_fields(
+            {
+                name
+                for vals in vals_list
+                for name in vals
+                if not (name == "state" and vals[name] == "draft")
+            }
+        )
+        return super().create(vals_list)
+
     def write(self, vals):
         self._check_system_fields(vals)
         if {"date_start", "date_end", "company_id"} & set(vals):
@@ -159,7 +172,7 @@ class OkrCycle(models.Model):
         """Download the cycle as a workbook: objectives with their alignment
         path, key results and check-ins."""
         self.ensure_one()
-        return self.env["okr.cycle.export"].action_download(self)
+        return self.env["okr.cycle.export"]._action_download(self)
 
     def action_reopen(self):
         """Only an OKR Administrator reopens a closed cycle; the chatter

@@ -612,6 +612,7 @@ class OkrKeyResult(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_system_fields(set().union(*vals_list))
+        self._check_owner_allowed({vals.get("owner_id") for vals in vals_list})
         vals_list = [self._with_fixed_metric_values(vals) for vals in vals_list]
         objectives = self.env["okr.objective"].browse(
             {vals.get("objective_id") for vals in vals_list} - {None, False}
@@ -619,8 +620,32 @@ class OkrKeyResult(models.Model):
         objectives._check_structure_change()
         return super().create(vals_list)
 
+    @api.model
+    def _check_owner_allowed(self, owner_ids):
+        """An OKR user makes only themselves or people of their reporting
+        line owners of a key result: its figures count in the owner's
+        appraisal reference. OKR managers assign anyone."""
+        owner_ids = set(owner_ids) - {None, False}
+        if (
+            not owner_ids
+            or self.env.su
+            or self.env.user.has_group("okr_management.group_okr_manager")
+        ):
+            return
+        outside = owner_ids - set(self.env.user._okr_managed_employee_ids())
+        if outside:
+            raise AccessError(
+                _(
+                    "Owner: you can make only yourself or people of your "
+                    "reporting line owners of a key result (not %(owner)s).",
+                    owner=self.env["hr.employee"].sudo().browse(min(outside)).name,
+                )
+            )
+
     def write(self, vals):
         self._check_system_fields(vals)
+        if vals.get("owner_id"):
+            self._check_owner_allowed({vals["owner_id"]})
         vals = self._with_fixed_metric_values(vals)
         frozen = self._okr_closed_cycle_frozen_fields & set(vals)
         if frozen:

@@ -22,7 +22,7 @@ class OkrCycleExport(models.AbstractModel):
     _description = "OKR Cycle Workbook"
 
     @api.model
-    def action_download(self, cycle):
+    def _action_download(self, cycle):
         cycle.ensure_one()
         content = self._generate_xlsx(cycle)
         attachment = self.env["ir.attachment"].create(

@@ -213,6 +213,60 @@ class TestOkrTrust(OkrTestCommon):
         self.assertEqual(self.kr_yield.objective_id, self.objective)
         self.assertEqual(len(self.qa_objective.key_result_ids), 1)
 
+    def test_users_make_only_their_reporting_line_owners(self):
+        KeyResult = self._env(self.user_lead)["okr.key.result"]
+        count = self.env["okr.key.result"].search_count([])
+        # the QA engineer's appraisal reference is not the line lead's to feed
+        with self.assertRaisesRegex(AccessError, "Owner"):
+            KeyResult.create(
+                {
+                    "name": "Planted in QA's appraisal",
+                    "objective_id": self.objective.id,
+                    "owner_id": self.emp_qa.id,
+                    "target_value": 100,
+                }
+            )
+        with self.assertRaisesRegex(AccessError, "Owner"):
+            KeyResult.browse(self.kr_yield.id).write({"owner_id": self.emp_qa.id})
+        self.assertEqual(self.env["okr.key.result"].search_count([]), count)
+        self.assertEqual(self.kr_yield.owner_id, self.emp_lead)
+        # someone of their own line, yes; an OKR manager assigns anyone
+        KeyResult.create(
+            {
+                "name": "Changeover time",
+                "objective_id": self.objective.id,
+                "owner_id": self.emp_worker.id,
+                "target_value": 100,
+            }
+        )
+        self._env(self.user_manager)["okr.key.result"].browse(self.kr_yield.id).write(
+            {"owner_id": self.emp_qa.id}
+        )
+        self.assertEqual(self.kr_yield.owner_id, self.emp_qa)
+
+    def test_cycles_are_created_as_drafts(self):
+        Cycle = self._env(self.user_manager)["okr.cycle"]
+        dates = {
+            "date_start": self.today + timedelta(days=60),
+            "date_end": self.today + timedelta(days=150),
+        }
+        for state in ("running", "closed"):
+            with self.assertRaisesRegex(AccessError, "cannot be written"):
+                Cycle.create({"name": f"Forged {state}", "state": state, **dates})
+        self.assertFalse(self.env["okr.cycle"].search([("name", "like", "Forged")]))
+        cycle = Cycle.create({"name": "Next Quarter", "state": "draft", **dates})
+        self.assertEqual(cycle.state, "draft")
+
+    def test_an_acknowledged_check_in_stays(self):
+        check_in = self.env["okr.check.in"].browse(
+            self.kr_yield.with_user(self.user_lead).action_check_in(94)
+        )
+        check_in.with_user(self.user_manager).action_acknowledge(note="Seen.")
+        with self.assertRaisesRegex(UserError, "was acknowledged"):
+            self._env(self.user_lead)["okr.check.in"].browse(check_in.id).unlink()
+        self.assertTrue(check_in.exists())
+        self.assertEqual(self.kr_yield.current_value, 94)
+
     def test_key_result_owner_reads_its_objective_others_do_not(self):
         private = self.env["okr.objective"].create(
             {

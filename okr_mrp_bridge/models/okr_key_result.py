@@ -136,6 +136,11 @@ class OkrKeyResult(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    @api.model
+    def _get_system_fields(self):
+        # what the last refresh found is the refresh's to write
+        return super()._get_system_fields() | {"source_note", "source_refresh_date"}
+
     @api.depends("source")
     def _compute_is_production_fed(self):
         for key_result in self:

@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import _, api, models
 from odoo.exceptions import AccessError
 from odoo.fields import Command
 
@@ -8,6 +8,16 @@ class OkrKeyResultLinkMixin(models.AbstractModel):
 
     _name = "okr.key.result.link.mixin"
     _description = "Link to OKR Key Results"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Links given at creation are checked as links given later are."""
+        records = super().create(vals_list)
+        for record, vals in zip(records, vals_list, strict=True):
+            if "key_result_ids" in vals:
+                record._check_key_result_links(vals)
+                record._refresh_linked_key_results(vals, self.env["okr.key.result"])
+        return records
 
     def _check_key_result_links(self, vals):
         """A planner links only key results they can read, of the records'

@@ -97,6 +97,34 @@ class TestBridgeSecurity(OkrMrpTestCommon):
             [],
         )
 
+    def test_links_given_at_creation_are_checked(self):
+        self.env.cr.execute("SELECT count(*) FROM okr_key_result_mrp_production_rel")
+        links = self.env.cr.fetchone()[0]
+        # as over RPC, the refused call's transaction is rolled back
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            self.env(user=self.user_planner)["mrp.production"].create(
+                {
+                    "product_id": self.product.id,
+                    "bom_id": self.bom.id,
+                    "product_qty": 1,
+                    "key_result_ids": [Command.set([self.kr_private.id])],
+                }
+            )
+        self.env.cr.execute("SELECT count(*) FROM okr_key_result_mrp_production_rel")
+        self.assertEqual(self.env.cr.fetchone()[0], links)
+
+    def test_refresh_figures_are_not_writable(self):
+        key_result = self.env(user=self.user_manager)["okr.key.result"].browse(
+            self.kr_public.id
+        )
+        note = self.kr_public.source_note
+        with self.assertRaisesRegex(AccessError, "cannot be written"):
+            key_result.write({"source_note": "Computed from 40 finished orders"})
+        with self.assertRaisesRegex(AccessError, "cannot be written"):
+            key_result.write({"source_refresh_date": "2026-01-01 00:00:00"})
+        self.env.invalidate_all()
+        self.assertEqual(self.kr_public.source_note, note)
+
     def test_operator_without_okr_rights_sees_the_goal_not_the_okr(self):
         self._produce(3)
         self.kr_public.action_refresh_from_source()
