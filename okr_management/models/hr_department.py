@@ -18,12 +18,15 @@ class HrDepartment(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         departments = super().create(vals_list)
-        self.env.registry.clear_cache()  # the OKR rules' department trees
+        # the OKR rules' department trees (flushed first, as for employees)
+        departments.flush_recordset(["parent_id", "active"])
+        self.env.registry.clear_cache()
         return departments
 
     def write(self, vals):
         result = super().write(vals)
         if {"parent_id", "active"} & set(vals):
+            self.flush_recordset(["parent_id", "active"])
             self.env.registry.clear_cache()  # the OKR rules' department trees
         return result
 
