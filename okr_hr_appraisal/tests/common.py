@@ -22,6 +22,8 @@ class OkrAppraisalCommon(TransactionCase):
         cls.env["ir.config_parameter"].sudo().set_param(
             "okr_management.score_scale", "unit"
         )
+        # one clock for the superuser and the test users (see OkrTestCommon)
+        cls.env = cls.env(context=dict(cls.env.context, tz="UTC"))
         cls.today = fields.Date.today()
         department = cls.env["hr.department"].create(
             {"name": "Assembly Appraisal Test"}

@@ -11,6 +11,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, format_date
 
 from ..tools import run_isolated
+from .okr_pace_mixin import SCORE_BAND_SELECTION
 
 # The largest value (in size) a check-in, a target or a weight may take.
 MAX_MAGNITUDE = 1e15
@@ -248,11 +249,7 @@ class OkrKeyResult(models.Model):
         "'missed below' value of the Settings, partial in between.",
     )
     score_band = fields.Selection(
-        [
-            ("below", "Below the Band"),
-            ("inside", "Inside the Band"),
-            ("above", "Above the Band"),
-        ],
+        SCORE_BAND_SELECTION,
         string="Ambition Band",
         compute="_compute_score_band",
         help="Where the score of a graded key result falls against the ideal "

@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
+from .okr_pace_mixin import SCORE_BAND_SELECTION
+
 LEVEL_SELECTION = [
     ("company", "Company"),
     ("department", "Department"),
@@ -260,11 +262,7 @@ class OkrObjective(models.Model):
         "of milestones done, number and unit).",
     )
     score_band = fields.Selection(
-        [
-            ("below", "Below the Band"),
-            ("inside", "Inside the Band"),
-            ("above", "Above the Band"),
-        ],
+        SCORE_BAND_SELECTION,
         string="Ambition Band",
         compute="_compute_score_band",
         help="Where the score of a graded objective falls against the ideal band "

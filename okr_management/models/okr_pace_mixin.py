@@ -1,6 +1,13 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+# Where a score falls against the scoring scale's ideal band (Settings).
+SCORE_BAND_SELECTION = [
+    ("below", "Below the Band"),
+    ("inside", "Inside the Band"),
+    ("above", "Above the Band"),
+]
+
 STATUS_SELECTION = [
     ("on_track", "On Track"),
     ("at_risk", "At Risk"),

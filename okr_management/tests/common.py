@@ -11,6 +11,9 @@ class OkrTestCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # "today" is the user's day (fields.Date.context_today): the demo's
+        # superuser lives in Brussels, the test users in UTC; one clock for all
+        cls.env = cls.env(context=dict(cls.env.context, tz="UTC"))
         cls.today = fields.Date.today()
         cls.company = cls.env.company
         Department = cls.env["hr.department"]
