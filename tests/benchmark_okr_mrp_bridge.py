@@ -508,6 +508,8 @@ def run(config_path, db_name):
         )
         with Measure(env, "button_finish (Odoo's own work + the one refresh)"):
             workorder.button_finish()
+        # the caller (button_finish) holds its work order's work center
+        workcenter = workorder.workcenter_id
         with Measure(
             env,
             f"finished work order, both events, one refresh: {len(refreshed)} "
@@ -518,7 +520,7 @@ def run(config_path, db_name):
                     "mrp.workcenter.productivity",
                     ["date_end"],
                     workorders=workorder,
-                    workcenters=workorder.workcenter_id,
+                    workcenters=workcenter,
                 )
                 KeyResult._refresh_for_event(
                     "mrp.workorder", ["state"], workorders=workorder
@@ -532,7 +534,7 @@ def run(config_path, db_name):
                 "mrp.workcenter.productivity",
                 ["date_end"],
                 workorders=workorder,
-                workcenters=workorder.workcenter_id,
+                workcenters=workcenter,
             )
         RESULTS["ratios"].append(
             {

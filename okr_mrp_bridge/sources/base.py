@@ -342,19 +342,16 @@ class ProductionSource:
 
 
 def prefetch_scope_labels(env, scopes):
-    """Read the names of the work centers, products and orders of a batch of
-    scopes in one go, so that each label reads the cache."""
-    env = env(su=True)
-    for model, attr, field in (
-        ("mrp.workcenter", "wc_ids", "name"),
-        ("product.product", "product_ids", "display_name"),
-        ("mrp.production", "mo_ids", "name"),
-    ):
-        ids = set().union(*(getattr(scope, attr) for scope in scopes))
-        env[model].browse(sorted(ids)).mapped(field)
+    """Read the names of the work centers of a batch of scopes in one go, so
+    that each label reads the cache (products and orders are counted: their
+    names are on the key result's form, a click away)."""
+    ids = set().union(*(scope.wc_ids for scope in scopes))
+    env(su=True)["mrp.workcenter"].browse(sorted(ids)).mapped("name")
 
 
 def get_scope_label(key_result, scope=None):
+    """The scope of a note: the work centers by name, the products and the
+    explicitly linked orders by number."""
     key_result = key_result.sudo()
     env = key_result.env
     if scope is None:
@@ -362,13 +359,11 @@ def get_scope_label(key_result, scope=None):
     if scope.explicit:
         parts = []
         if scope.wo_ids:
-            parts.append(env._("%(count)s linked work orders", count=len(scope.wo_ids)))
+            parts.append(env._("%(count)s linked work order(s)", count=len(scope.wo_ids)))
         if scope.mo_ids:
-            productions = env["mrp.production"].browse(sorted(scope.mo_ids))
             parts.append(
                 env._(
-                    "manufacturing orders %(names)s",
-                    names=", ".join(productions.mapped("name")),
+                    "%(count)s linked manufacturing order(s)", count=len(scope.mo_ids)
                 )
             )
         return env._(" and ").join(parts)
@@ -377,11 +372,5 @@ def get_scope_label(key_result, scope=None):
         workcenters = env["mrp.workcenter"].browse(sorted(scope.wc_ids))
         parts.append(env._("WC %(names)s", names=", ".join(workcenters.mapped("name"))))
     if scope.product_ids:
-        products = env["product.product"].browse(sorted(scope.product_ids))
-        parts.append(
-            env._(
-                "products %(names)s",
-                names=", ".join(products.mapped("display_name")),
-            )
-        )
+        parts.append(env._("%(count)s product(s)", count=len(scope.product_ids)))
     return ", ".join(parts) if parts else env._("all work centers")

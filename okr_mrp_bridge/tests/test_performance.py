@@ -67,6 +67,7 @@ class TestRefreshQueries(OkrMrpTestCommon):
         the benchmark does: its two events (the closed time log, the finished
         work order) in one batch, values unchanged, caches cold."""
         KeyResult = self.env["okr.key.result"]
+        workcenter = workorder.workcenter_id  # the caller holds it
         self.env.flush_all()
         self.env.invalidate_all()
         start = self.cr.sql_log_count
@@ -75,7 +76,7 @@ class TestRefreshQueries(OkrMrpTestCommon):
                 "mrp.workcenter.productivity",
                 ["date_end"],
                 workorders=workorder,
-                workcenters=workorder.workcenter_id,
+                workcenters=workcenter,
             )
             KeyResult._refresh_for_event(
                 "mrp.workorder", ["state"], workorders=workorder
@@ -84,12 +85,12 @@ class TestRefreshQueries(OkrMrpTestCommon):
         return self.cr.sql_log_count - start
 
     def test_event_refresh_query_count_pinned(self):
-        """Finishing one work order, its two events in one refresh: the work
-        order read (by the caller, for its work center), one fixed query for
+        """Finishing one work order, its two events in one refresh (the
+        caller holds the work order and its work center): one fixed query for
         the orders, work centers, products and companies of the records, one
         search for the affected key results, their cycle, their scopes in one
         query, the work-center names of the notes, the aggregates of the work
-        orders, their scraps and the logs, the unit of the notes: 10. The
+        orders, their scraps and the logs, the unit of the notes: 9. The
         same count with 6 times the production behind."""
         key_results = self._key_results()
         production = self._produce(1)
@@ -100,14 +101,15 @@ class TestRefreshQueries(OkrMrpTestCommon):
         # okr_management's pre-commit work of the warm-up (badges) done first
         self.env.cr.flush()
         self.env.flush_all()
+        workcenter = workorder.workcenter_id
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=10):
+        with self.assertQueryCount(__system__=9):
             with KeyResult._batch_events():
                 KeyResult._refresh_for_event(
                     "mrp.workcenter.productivity",
                     ["date_end"],
                     workorders=workorder,
-                    workcenters=workorder.workcenter_id,
+                    workcenters=workcenter,
                 )
                 KeyResult._refresh_for_event(
                     "mrp.workorder", ["state"], workorders=workorder

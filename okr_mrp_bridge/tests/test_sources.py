@@ -37,7 +37,7 @@ class TestProductionSources(OkrMrpTestCommon):
         self.assertEqual(len(check_in), 1)
         self.assertEqual(check_in.source, "mrp_produced_qty")
         self.assertIn("from 4 finished work orders", check_in.note)
-        self.assertIn("Bracket Test", check_in.note)
+        self.assertIn("on 1 product(s)", check_in.note)
 
     def test_yield_and_scrap_rate_from_done_scraps(self):
         production = self._confirm_production(10)
