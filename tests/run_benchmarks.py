@@ -37,9 +37,11 @@ BENCHMARKS = [
     (
         "Board and check-in vs Odoo Project",
         "benchmark_board_vs_project.py",
-        "The board's first page as the web client loads it (grouped by "
-        "department, status progress bar, 40 cards per open column, at most 10 "
-        "columns) as OKR User and OKR Manager, against Project's task kanban "
+        "The board's first page as the web client loads it (grouped by the "
+        "kanban's default group, the level: one column per level of the "
+        "cascade; status progress bar, 40 cards per open column, at most 10 "
+        "open columns; tables analyzed after seeding) as OKR User and OKR "
+        "Manager, against Project's task kanban "
         "(grouped by stage) as Project User and Project Manager, at 200 and at "
         "2,000 objectives and tasks; one check-in against one project update. "
         "Queries of the last run, milliseconds the median of 5 runs after a "

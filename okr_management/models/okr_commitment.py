@@ -124,14 +124,16 @@ class OkrCommitment(models.Model):
         for commitment in self:
             commitment.is_overdue = commitment._is_overdue_on(today)
 
+    def _get_pending_deadline(self):
+        """The deadline the commitment still has to meet: its deadline while
+        it is open, else False."""
+        self.ensure_one()
+        return self.state == "open" and self.date_deadline
+
     def _is_overdue_on(self, today):
         """The one definition of overdue: open and past its deadline."""
-        self.ensure_one()
-        return (
-            self.state == "open"
-            and bool(self.date_deadline)
-            and self.date_deadline < today
-        )
+        deadline = self._get_pending_deadline()
+        return bool(deadline) and deadline < today
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!="):

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from psycopg2.errors import UniqueViolation
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, format_date
 
 from ..tools import run_isolated
@@ -280,6 +280,8 @@ class OkrKeyResult(models.Model):
     forecast_progress = fields.Float(
         string="Forecast",
         compute="_compute_forecast_progress",
+        store=True,
+        aggregator="avg",
         help="Projected progress at the end of the cycle: the least-squares line "
         "of the value over time, through the start value at the cycle start and "
         "the check-ins, evaluated at the cycle end.",
@@ -420,6 +422,7 @@ class OkrKeyResult(models.Model):
         "direction",
         "maintain_mode",
         "current_value",
+        "progress",
         "check_in_ids.date",
         "check_in_ids.value",
         "cycle_id.date_start",
@@ -433,8 +436,8 @@ class OkrKeyResult(models.Model):
         points = defaultdict(list)
         real_ids = [kr_id for kr_id in self._origin.ids if kr_id]
         if real_ids:
-            # grouped rather than fetched: the board reads the check-ins of
-            # 160 key results per column, and the points need no records
+            # grouped rather than fetched: a cycle's recompute reads the
+            # check-ins of thousands of key results, the points need no records
             for key_result, day, values in (
                 self.env["okr.check.in"]
                 .sudo()
@@ -709,10 +712,12 @@ class OkrKeyResult(models.Model):
         """:meth:`action_check_in`, returning ``(check-in, created)``:
         ``created`` is False when ``external_id`` named a known check-in."""
         self.ensure_one()
-        if not self.exists():
+        try:
+            self.metric_type  # noqa: B018 (reads the key result, or raises)
+        except MissingError:
             raise UserError(
                 _("Key result %(id)s does not exist (or was deleted).", id=self.id)
-            )
+            ) from None
         vals = {
             "key_result_id": self.id,
             "value": self._parse_check_in_value(value),

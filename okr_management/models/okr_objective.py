@@ -1,8 +1,11 @@
+import functools
 import math
+from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from .okr_pace_mixin import SCORE_BAND_SELECTION
 
@@ -64,7 +67,11 @@ class OkrObjective(models.Model):
         related="cycle_id.company_id", store=True, index=True, precompute=True
     )
     level = fields.Selection(
-        LEVEL_SELECTION, required=True, default="individual", tracking=True
+        LEVEL_SELECTION,
+        required=True,
+        default="individual",
+        tracking=True,
+        group_expand=True,  # the board's columns: the whole cascade, in order
     )
     owner_id = fields.Many2one(
         "hr.employee",
@@ -102,10 +109,16 @@ class OkrObjective(models.Model):
     commitment_ids = fields.One2many(
         "okr.commitment", "objective_id", string="Commitments"
     )
+    commitment_deadline = fields.Date(
+        string="Next Commitment Deadline",
+        compute="_compute_commitment_deadline",
+        store=True,
+        help="The earliest deadline among its open commitments. Once it is "
+        "past, the objective is at least At Risk.",
+    )
     overdue_commitment_count = fields.Integer(
         string="Overdue Commitments",
-        compute="_compute_overdue_commitment_count",
-        compute_sudo=True,
+        compute="_compute_board_counts",
         help="Open commitments past their deadline; while there is one, the "
         "objective is at least At Risk.",
     )
@@ -130,10 +143,10 @@ class OkrObjective(models.Model):
     key_result_ids = fields.One2many(
         "okr.key.result", "objective_id", string="Key Results"
     )
-    key_result_count = fields.Integer(compute="_compute_key_result_count")
+    key_result_count = fields.Integer(compute="_compute_board_counts")
     manual_key_result_count = fields.Integer(
         string="Key Results Checked In by Hand",
-        compute="_compute_key_result_count",
+        compute="_compute_board_counts",
         help="Key results that take check-ins: neither computed from a source "
         "nor from milestones. Without any, the objective offers no Check In.",
     )
@@ -236,11 +249,13 @@ class OkrObjective(models.Model):
     forecast_progress = fields.Float(
         string="Forecast",
         compute="_compute_forecast_progress",
+        store=True,
+        aggregator="avg",
         help="Projected progress at the end of the cycle: the weighted mean of "
         "the key results' forecasts.",
     )
     focus_warning = fields.Text(
-        compute="_compute_focus_warning",
+        compute="_compute_board_counts",
         help="Focus rules from the Settings: too many objectives for the owner in "
         "the cycle, too many key results, or none.",
     )
@@ -252,7 +267,7 @@ class OkrObjective(models.Model):
     )
     overdue_milestone_count = fields.Integer(
         string="Overdue Milestones",
-        compute="_compute_overdue_milestone_count",
+        compute="_compute_board_counts",
         help="Open milestones of its key results past their deadline.",
     )
     key_result_overview = fields.Text(
@@ -277,6 +292,46 @@ class OkrObjective(models.Model):
     )
 
     # ------------------------------------------------------------------
+    # Access
+    # ------------------------------------------------------------------
+    def _check_access(self, operation):
+        """The read rules, evaluated in one query (the ORM's own search with
+        the same rules, as :meth:`fetch` does for stored fields) instead of
+        record by record in Python: there, the rules' key-result owners and
+        supporting departments are read and matched card by card on every
+        board column. The rules are the same; they are evaluated as a search
+        evaluates them, so a record the board's search returns is a record
+        it may read (one difference with the Python check: an archived
+        supporting department still counts, as it does for the search and
+        for the primary department). Archived key results grant nothing, as
+        in the Python check; records deleted meanwhile are left to the
+        standard check (its MissingError)."""
+        if (
+            operation != "read"
+            or self.env.su
+            or not self._ids
+            or not all(isinstance(record_id, int) for record_id in self._ids)
+            or not self.env["ir.model.access"].check(
+                self._name, operation, raise_exception=False
+            )
+            or not self.env["ir.rule"]._compute_domain(self._name, operation)
+        ):
+            return super()._check_access(operation)
+        # archived objectives are checked too; inside the rules, the archived
+        # key results and departments grant nothing, as in the standard check
+        readable = self._search(
+            [("id", "in", list(set(self._ids))), ("active", "in", (True, False))]
+        )
+        forbidden = self - self.browse(readable)
+        if not forbidden:
+            return None
+        if forbidden.exists() != forbidden:
+            return super()._check_access(operation)
+        return forbidden, functools.partial(
+            self.env["ir.rule"]._make_access_error, operation, forbidden
+        )
+
+    # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
     @api.depends("owner_id")
@@ -295,85 +350,79 @@ class OkrObjective(models.Model):
             ).department_id - objective.department_id
 
     @api.depends("commitment_ids.state", "commitment_ids.date_deadline")
-    def _compute_overdue_commitment_count(self):
-        today = fields.Date.context_today(self)
+    def _compute_commitment_deadline(self):
         for objective in self:
-            objective.overdue_commitment_count = len(
-                objective.commitment_ids.filtered(lambda c: c._is_overdue_on(today))
-            )
+            deadlines = [
+                deadline
+                for deadline in (
+                    commitment._get_pending_deadline()
+                    for commitment in objective.commitment_ids
+                )
+                if deadline
+            ]
+            objective.commitment_deadline = min(deadlines) if deadlines else False
 
-    @api.depends("commitment_ids.state", "commitment_ids.date_deadline")
+    @api.depends("commitment_deadline")
     def _compute_status(self):
-        """At least At Risk while a commitment to it is overdue. Overdue
-        follows the calendar: the daily status cron recomputes it."""
+        """At least At Risk while a commitment to it is overdue (its earliest
+        pending deadline is past). Overdue follows the calendar: the daily
+        status cron recomputes it."""
         result = super()._compute_status()
         today = fields.Date.context_today(self)
         for objective in self:
-            if objective.status == "on_track" and any(
-                commitment._is_overdue_on(today)
-                for commitment in objective.commitment_ids
-            ):
+            deadline = objective.commitment_deadline
+            if objective.status == "on_track" and deadline and deadline < today:
                 objective.status = "at_risk"
         return result
 
-    @api.depends("key_result_ids.source", "key_result_ids.metric_type")
-    def _compute_key_result_count(self):
-        KeyResult = self.env["okr.key.result"]
-        groups = KeyResult._read_group(
-            [("objective_id", "in", self.ids)],
-            ["objective_id", "source", "metric_type"],
-            ["__count"],
-        )
-        computed = KeyResult._get_computed_sources()
-        counts, manual_counts = {}, {}
-        for objective, source, metric_type, count in groups:
-            counts[objective] = counts.get(objective, 0) + count
-            if source not in computed and metric_type != "milestone":
-                manual_counts[objective] = manual_counts.get(objective, 0) + count
-        for objective in self:
-            objective.key_result_count = counts.get(objective._origin, 0)
-            objective.manual_key_result_count = manual_counts.get(objective._origin, 0)
-
-    @api.depends("key_result_ids.progress", "key_result_ids.weight")
-    def _compute_progress(self):
-        for objective in self:
-            objective.progress = objective._weighted_mean("progress")
-
-    @api.depends("key_result_ids.forecast_progress", "key_result_ids.weight")
-    def _compute_forecast_progress(self):
-        for objective in self:
-            objective.forecast_progress = objective._weighted_mean("forecast_progress")
-
-    @api.depends("owner_id", "cycle_id", "key_result_ids", "state")
-    def _compute_focus_warning(self):
-        """Counted in one grouped query for the whole batch, over what the
-        reader may read, and from ``key_result_count`` (the card's own grouped
-        count): a warning never reveals objectives or key results hidden from
-        them."""
+    @api.depends(
+        "owner_id",
+        "cycle_id",
+        "state",
+        "key_result_ids",
+        "key_result_ids.source",
+        "key_result_ids.metric_type",
+        "commitment_ids.state",
+        "commitment_ids.date_deadline",
+        "key_result_ids.milestone_ids.state",
+        "key_result_ids.milestone_ids.date_deadline",
+    )
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_board_counts(self):
+        """The card's counts in one fixed query for the whole batch (a board
+        column): its key results (as the reader may read them, so that a
+        count never reveals a hidden one), the open commitments and
+        milestones past their deadline (whoever may read them: a late
+        commitment is the objective's fact), and the objectives of each owner
+        in the cycle (as the reader may read them); then the focus warnings
+        from the Settings' limits."""
+        counts = self._get_board_counts()
         max_objectives, max_key_results = self._get_focus_limits()
-        real = self._origin.filtered("id")
-        owner_counts = {}
-        if real:
-            owner_counts = {
-                (cycle.id, owner.id): count
-                for cycle, owner, count in self.env["okr.objective"]._read_group(
-                    [
-                        ("cycle_id", "in", real.cycle_id.ids),
-                        ("owner_id", "in", real.owner_id.ids),
-                        ("state", "!=", "cancelled"),
-                    ],
-                    ["cycle_id", "owner_id"],
-                    ["__count"],
-                )
-            }
+        today = fields.Date.context_today(self)
         for objective in self:
+            origin_id = objective._origin.id
+            key_result_count, manual_count = counts["key_results"].get(
+                origin_id, (0, 0)
+            )
+            objective.key_result_count = key_result_count
+            objective.manual_key_result_count = manual_count
+            objective.overdue_milestone_count = counts["milestones"].get(origin_id, 0)
+            if origin_id:
+                overdue_commitments = counts["commitments"].get(origin_id, 0)
+            else:  # a new record (onchange): its commitments in memory
+                overdue_commitments = len(
+                    objective.commitment_ids.filtered(
+                        lambda c, today=today: c._is_overdue_on(today)
+                    )
+                )
+            objective.overdue_commitment_count = overdue_commitments
             warnings = []
-            owner_count = owner_counts.get(
+            owner_count = counts["owners"].get(
                 (objective.cycle_id.id, objective.owner_id.id), 0
             )
             if owner_count > max_objectives:
                 warnings.append(
-                    _(
+                    self.env._(
                         "%(owner)s owns %(count)s objectives in %(cycle)s; focus on "
                         "at most %(max)s.",
                         owner=objective.owner_id.name,
@@ -382,23 +431,111 @@ class OkrObjective(models.Model):
                         max=max_objectives,
                     )
                 )
-            key_result_count = objective.key_result_count
             if key_result_count > max_key_results:
                 warnings.append(
-                    _(
+                    self.env._(
                         "This objective has %(count)s key results; keep at most "
                         "%(max)s.",
                         count=key_result_count,
                         max=max_key_results,
                     )
                 )
-            elif objective._origin.id and not key_result_count:
+            elif origin_id and not key_result_count:
                 warnings.append(
-                    _("This objective has no key result: add one to measure it.")
+                    self.env._(
+                        "This objective has no key result: add one to measure it."
+                    )
                 )
             objective.focus_warning = "\n".join(warnings) or False
 
-    @api.depends("key_result_ids.score", "key_result_ids.weight")
+    def _get_board_counts(self):
+        """``{"key_results": {objective_id: (count, manual count)},
+        "commitments": {objective_id: overdue}, "milestones": {objective_id:
+        overdue}, "owners": {(cycle_id, owner_id): objectives}}`` of the saved
+        records of ``self``, in one query whatever their number. Each part's
+        records are the ORM's own search (record rules, the archived left
+        out, the overdue rule of commitments and milestones), used as a
+        subquery."""
+        counts = {"key_results": {}, "commitments": {}, "milestones": {}, "owners": {}}
+        real = self._origin.filtered("id")
+        if not real:
+            return counts
+        ids = real.ids
+        key_results = self.env["okr.key.result"]._search([("objective_id", "in", ids)])
+        overdue = [("objective_id", "in", ids), ("is_overdue", "=", True)]
+        commitments = self.env["okr.commitment"].sudo()._search(overdue)
+        milestones = self.env["okr.key.result.milestone"].sudo()._search(overdue)
+        owners = self.env["okr.objective"]._search(
+            [
+                ("cycle_id", "in", real.cycle_id.ids),
+                ("owner_id", "in", real.owner_id.ids),
+                ("state", "!=", "cancelled"),
+            ]
+        )
+        # the grouped columns (the subqueries flush their own)
+        self.env["okr.key.result"].flush_model(
+            ["objective_id", "source", "metric_type"]
+        )
+        self.env["okr.commitment"].flush_model(["objective_id"])
+        self.env["okr.key.result.milestone"].flush_model(["objective_id"])
+        self.flush_model(["cycle_id", "owner_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT 'key_results', objective_id, NULL::int, COUNT(*),
+                       COUNT(*) FILTER (
+                           WHERE NOT (COALESCE(source, '') = ANY(%(computed)s))
+                             AND metric_type IS DISTINCT FROM 'milestone')
+                  FROM okr_key_result WHERE id IN %(key_results)s
+                 GROUP BY objective_id
+                UNION ALL
+                SELECT 'commitments', objective_id, NULL::int, COUNT(*), 0
+                  FROM okr_commitment WHERE id IN %(commitments)s
+                 GROUP BY objective_id
+                UNION ALL
+                SELECT 'milestones', objective_id, NULL::int, COUNT(*), 0
+                  FROM okr_key_result_milestone WHERE id IN %(milestones)s
+                 GROUP BY objective_id
+                UNION ALL
+                SELECT 'owners', cycle_id, owner_id, COUNT(*), 0
+                  FROM okr_objective WHERE id IN %(owners)s
+                 GROUP BY cycle_id, owner_id
+                """,
+                computed=list(self.env["okr.key.result"]._get_computed_sources()),
+                key_results=key_results.subselect(),
+                commitments=commitments.subselect(),
+                milestones=milestones.subselect(),
+                owners=owners.subselect(),
+            )
+        )
+        for part, first, second, count, manual in rows:
+            if part == "key_results":
+                counts[part][first] = (count, manual)
+            elif part == "owners":
+                counts[part][first, second] = count
+            else:
+                counts[part][first] = count
+        return counts
+
+    @api.depends(
+        "key_result_ids.active", "key_result_ids.progress", "key_result_ids.weight"
+    )
+    def _compute_progress(self):
+        for objective in self:
+            objective.progress = objective._weighted_mean("progress")
+
+    @api.depends(
+        "key_result_ids.active",
+        "key_result_ids.forecast_progress",
+        "key_result_ids.weight",
+    )
+    def _compute_forecast_progress(self):
+        for objective in self:
+            objective.forecast_progress = objective._weighted_mean("forecast_progress")
+
+    @api.depends(
+        "key_result_ids.active", "key_result_ids.score", "key_result_ids.weight"
+    )
     def _compute_score(self):
         for objective in self:
             objective.score = objective._weighted_mean("score")
@@ -451,7 +588,9 @@ class OkrObjective(models.Model):
         return ["|", ("level", "=", "company"), ("parent_id", "!=", False)]
 
     def _weighted_mean(self, field_name):
-        key_results = self.key_result_ids
+        # the archived (deleted with their history) never count, whatever the
+        # context of the recompute
+        key_results = self.key_result_ids.filtered("active")
         total_weight = sum(key_results.mapped("weight"))
         if not total_weight:
             return 0.0
@@ -537,40 +676,33 @@ class OkrObjective(models.Model):
         for objective in self:
             objective.achieved_key_result_count = counts.get(objective._origin.id, 0)
 
-    @api.depends_context("date")
-    def _compute_overdue_milestone_count(self):
-        """Counted in one grouped query for the whole batch (the board)."""
-        real_ids = [objective_id for objective_id in self._origin.ids if objective_id]
-        counts = {}
-        if real_ids:
-            counts = {
-                objective.id: count
-                for objective, count in self.env["okr.key.result.milestone"]
-                .sudo()
-                ._read_group(
-                    [
-                        ("objective_id", "in", real_ids),
-                        ("state", "=", "open"),
-                        ("date_deadline", "<", fields.Date.context_today(self)),
-                    ],
-                    ["objective_id"],
-                    ["__count"],
-                )
-            }
-        for objective in self:
-            objective.overdue_milestone_count = counts.get(objective._origin.id, 0)
-
     @api.depends(
         "key_result_ids.name",
         "key_result_ids.value_display",
         "key_result_ids.sequence",
     )
     def _compute_key_result_overview(self):
+        """The key results the reader may read, with their values; those of
+        the saved objectives in one search for the whole batch (a board
+        column), in their order."""
+        saved = [objective.id for objective in self if isinstance(objective.id, int)]
+        key_results_of = defaultdict(lambda: self.env["okr.key.result"])
+        if saved:
+            for key_result in self.env["okr.key.result"].search_fetch(
+                [("objective_id", "in", saved)],
+                ["objective_id", "name", "metric_type", "current_value", "unit"],
+            ):
+                key_results_of[key_result.objective_id.id] |= key_result
         for objective in self:
+            key_results = (
+                key_results_of[objective.id]
+                if isinstance(objective.id, int)
+                else objective.key_result_ids
+            )
             objective.key_result_overview = (
                 "\n".join(
                     f"{key_result.name}: {key_result.value_display}"
-                    for key_result in objective.key_result_ids
+                    for key_result in key_results
                 )
                 or False
             )

@@ -143,7 +143,18 @@ class OkrPaceMixin(models.AbstractModel):
             for record_id, status in status_before.items()
             if status and status != "off_track"
         ]
-        records = self.browse(candidate_ids).exists()
+        # the status just recomputed is in cache: only the records that went
+        # off track, or whose status is not known, are read
+        field = self._fields["status"]
+        cache = self.env.cache
+        pending = self.env.transaction.tocompute.get(field, ())
+        to_read = [
+            record.id
+            for record in self.browse(candidate_ids)
+            if record.id in pending
+            or cache.get(record, field, "off_track") == "off_track"
+        ]
+        records = self.browse(to_read).exists() if to_read else self.browse()
         for record in records.filtered(lambda r: r.status == "off_track"):
             manager_user = record.owner_id.parent_id.user_id
             if not manager_user:

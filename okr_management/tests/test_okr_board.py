@@ -45,7 +45,10 @@ class TestOkrBoard(OkrTestCommon):
 
     def test_kanban_card(self):
         arch = self._arch(self.user_manager, "okr.objective", "kanban")
-        self.assertEqual(arch.get("default_group_by"), "department_id")
+        # one column per level of the cascade, all of them, not draggable
+        self.assertEqual(arch.get("default_group_by"), "level")
+        self.assertEqual(arch.get("records_draggable"), "false")
+        self.assertTrue(self.env["okr.objective"]._fields["level"].group_expand)
         progressbar = arch.find("progressbar")
         self.assertEqual(progressbar.get("field"), "status")
         names = {node.get("name") for node in arch.iter("field")}

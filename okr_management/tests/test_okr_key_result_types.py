@@ -297,10 +297,22 @@ class TestOkrMilestones(OkrKeyResultTypesCommon):
         )
         env = self._as(self.user_manager)
         objective = env["okr.objective"].browse(self.objective.id)
-        objective.fetch(["name"])
-        self.assertFalse(env.user.tz == "?")  # today is the user's: read it first
+        # what the board has read before: the card's stored fields, the names
+        # the focus warnings may quote, the user's time zone, rules and settings
+        objective.fetch(["name", "owner_id", "cycle_id", "state"])
+        self.assertTrue(objective.owner_id.name and objective.cycle_id.name)
+        self.assertFalse(env.user.tz == "?")
+        env["okr.key.result"].search([], limit=1)
+        env["okr.objective"]._get_focus_limits()
+        key_result_count = len(self.objective.key_result_ids)
+        # the card's counts: key results, overdue milestones and commitments,
+        # the owner's objectives in the cycle, all in one query
         with self.assertQueryCount(1):
             self.assertEqual(objective.overdue_milestone_count, 2)
+            self.assertEqual(objective.overdue_commitment_count, 0)
+            self.assertEqual(objective.key_result_count, key_result_count)
+            self.assertEqual(objective.manual_key_result_count, 2)
+            self.assertFalse(objective.focus_warning)
 
 
 @tagged("post_install", "-at_install")

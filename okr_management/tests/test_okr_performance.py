@@ -1,19 +1,27 @@
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo.tests import tagged, warmup
 
 from .common import OkrTestCommon
 
 # Query counts, measured with the three modules installed (the record rules
-# read the org chart through cached ids): they are ceilings, and every test
-# asserts the same count again with more data.
+# read the org chart through cached ids). The ungrouped page and the
+# check-in are ceilings; the grouped first page is exact. Every test asserts
+# the same count again with more data.
 BOARD_QUERY_BUDGET = 18
 BOARD_FULL_PAGE_QUERY_BUDGET = 19
-CHECK_IN_QUERY_BUDGET = 21
-# The grouped first page (40 cards per column): the same as an OKR user and
-# as an OKR manager.
-BOARD_PAGE_QUERIES_USER = 32
-BOARD_PAGE_QUERIES_MANAGER = 32
+# at most what creating one project update costs (issue 13's benchmark)
+CHECK_IN_QUERY_BUDGET = 18
+CHECK_IN_QUERIES = 17  # exact, as measured
+# The grouped first page (40 cards per column), as an OKR user and as an OKR
+# manager: read_group and progress bar, then per column the cards (with the
+# pager's count for a full column), the read rule checked in one query, the
+# activities, the key results of the overview, the board counts, the
+# departments and the owners.
+BOARD_PAGE_QUERIES_USER = 29
+BOARD_PAGE_QUERIES_MANAGER = 29
 
 
 @tagged("post_install", "-at_install")
@@ -188,7 +196,13 @@ class TestOkrPerformance(OkrTestCommon):
             self.env.invalidate_all()
 
         def check_in():
-            return key_result.action_check_in(value, confidence=7, note="Shift report")
+            # as an RPC ends: the user's environment flushed before the
+            # commit-time hooks (odoo.service.model.retrying)
+            check_in_id = key_result.action_check_in(
+                value, confidence=7, note="Shift report"
+            )
+            key_result.env.flush_all()
+            return check_in_id
 
         if expected is None:
             count, _check_in_id = self._count_queries(check_in)
@@ -206,36 +220,38 @@ class TestOkrPerformance(OkrTestCommon):
         objectives around."""
         objective = self._add_objectives(1, key_results=5)
         key_result = objective.key_result_ids[0]
-        count = self._measure_check_in(key_result, 40)
+        count = self._measure_check_in(key_result, 60)
         if self.warm:
             self.assertLessEqual(count, CHECK_IN_QUERY_BUDGET)
+            self.assertEqual(count, CHECK_IN_QUERIES)
         self._add_key_results(objective, 45, 10)
         self._add_objectives(20)
         self.assertEqual(len(objective.key_result_ids), 50)
-        self._measure_check_in(key_result, 60, expected=count)
+        self._measure_check_in(key_result, 70, expected=count)
 
     # ------------------------------------------------------------------
     # The board's first page as the web client loads it: grouped by the
-    # kanban's default group (department), the status progress bar, then 40
-    # cards per open column (at most 10 columns).
+    # kanban's default group (the level: the cascade, one column per level),
+    # the status progress bar, then 40 cards per open column.
     # ------------------------------------------------------------------
-    def _add_department_objectives(self, count, key_results=2, check_ins=2):
-        """``count`` objectives in Production (the operator's, department
-        visibility) and as many in Quality (the QA engineer's, public)."""
+    def _add_level_objectives(self, count, key_results=2, check_ins=2):
+        """``count`` team objectives in Production (the operator's, visible to
+        the department) and as many individual ones in Quality (the QA
+        engineer's, public)."""
         objectives = self.env["okr.objective"].create(
             [
                 {
                     "name": f"{department.name} objective {index}",
                     "cycle_id": self.cycle.id,
-                    "level": "individual",
+                    "level": level,
                     "owner_id": owner.id,
                     "department_id": department.id,
                     "visibility": visibility,
                     "state": "active",
                 }
-                for department, owner, visibility in (
-                    (self.dep_prod, self.emp_worker, "department"),
-                    (self.dep_qa, self.emp_qa, "public"),
+                for department, owner, level, visibility in (
+                    (self.dep_prod, self.emp_worker, "team", "department"),
+                    (self.dep_qa, self.emp_qa, "individual", "public"),
                 )
                 for index in range(count)
             ]
@@ -244,17 +260,20 @@ class TestOkrPerformance(OkrTestCommon):
         return objectives
 
     def _load_board_page(self, user):
-        """(cards per column) of the board's first page for ``user``."""
+        """{column: cards} of the board's first page for ``user``."""
+        view = self.env.ref("okr_management.okr_objective_view_kanban")
+        group_by = etree.fromstring(view.arch).get("default_group_by")
+        self.assertEqual(group_by, "level")
         Objective = (
             self.env["okr.objective"].with_user(user).with_context(bin_size=True)
         )
         domain = [("cycle_id", "=", self.cycle.id)]
         groups = Objective.web_read_group(
-            domain, [], ["department_id"], limit=None, lazy=True
+            domain, [], [group_by], limit=None, lazy=True
         )["groups"]
         Objective.read_progress_bar(
             domain,
-            "department_id",
+            group_by,
             {
                 "field": "status",
                 "colors": {
@@ -264,43 +283,52 @@ class TestOkrPerformance(OkrTestCommon):
                 },
             },
         )
+        # every level is a column, in the order of the cascade
+        self.assertEqual(
+            [group[group_by] for group in groups],
+            ["company", "department", "team", "individual"],
+        )
         cards = {}
-        for group in [group for group in groups if group["department_id"]][:10]:
+        for group in groups[:10]:
+            if not group[f"{group_by}_count"]:
+                continue
             page = Objective.web_search_read(
                 group["__domain"], self.kanban_spec, limit=40, count_limit=10001
             )
-            cards[group["department_id"][0]] = len(page["records"])
+            cards[group[group_by]] = len(page["records"])
         return cards
 
     def _measure_board_page(self, user, expected):
         self._load_board_page(user)  # warm-up: access rights, rules, settings
         self.env.invalidate_all()
-        with self.assertQueryCount(expected):
-            return self._load_board_page(user)
+        count, cards = self._count_queries(lambda: self._load_board_page(user))
+        if self.warm:
+            self.assertEqual(count, expected, f"board page as {user.login}")
+        return cards
 
     @warmup
     def test_board_page_queries_do_not_grow(self):
-        """The grouped first page costs the same as an OKR user and as an OKR
-        manager with 45 objectives per column (full columns of 40 cards) as
-        with 90 objectives of 4 key results of 5 check-ins."""
-        objectives = self._add_department_objectives(45)
+        """The grouped first page costs exactly the same as an OKR user and as
+        an OKR manager with 45 objectives per column (full columns of 40
+        cards) as with 90 objectives of 4 key results of 5 check-ins."""
+        objectives = self._add_level_objectives(45)
         for user, expected in (
             (self.user_lead, BOARD_PAGE_QUERIES_USER),
             (self.user_manager, BOARD_PAGE_QUERIES_MANAGER),
         ):
             cards = self._measure_board_page(user, expected)
-            self.assertEqual(cards[self.dep_prod.id], 40)
-            self.assertEqual(cards[self.dep_qa.id], 40)
+            self.assertEqual(cards["team"], 40)
+            self.assertEqual(cards["individual"], 40)
         self._add_key_results(objectives, 2, 3)
-        self._add_department_objectives(45, key_results=4, check_ins=5)
+        self._add_level_objectives(45, key_results=4, check_ins=5)
         for user, expected in (
             (self.user_lead, BOARD_PAGE_QUERIES_USER),
             (self.user_manager, BOARD_PAGE_QUERIES_MANAGER),
         ):
             cards = self._measure_board_page(user, expected)
-            self.assertEqual(cards[self.dep_prod.id], 40)
-            self.assertEqual(cards[self.dep_qa.id], 40)
+            self.assertEqual(cards["team"], 40)
+            self.assertEqual(cards["individual"], 40)
         # the QA engineer does not see Production's department objectives
         cards = self._load_board_page(self.user_qa)
-        self.assertLess(cards.get(self.dep_prod.id, 0), 40)
-        self.assertEqual(cards[self.dep_qa.id], 40)
+        self.assertLess(cards.get("team", 0), 40)
+        self.assertEqual(cards["individual"], 40)

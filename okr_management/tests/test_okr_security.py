@@ -1,4 +1,5 @@
 from odoo.exceptions import AccessError
+from odoo.models import BaseModel
 from odoo.tests import new_test_user
 
 from .common import OkrTestCommon
@@ -263,3 +264,86 @@ class TestOkrSecurity(OkrTestCommon):
         self.assertEqual(
             objective_admin.search([("id", "=", objective_b.id)]), objective_b
         )
+
+
+class TestOkrReadCheck(OkrTestCommon):
+    """The read rules of objectives are checked in one query (the board's
+    columns); they allow exactly what Odoo's own record-by-record check
+    allows, for every user, visibility and archived record."""
+
+    def test_read_check_matches_the_standard_check(self):
+        Objective = self.env["okr.objective"]
+
+        def objective(name, owner, department, visibility, **vals):
+            return Objective.create(
+                {
+                    "name": name,
+                    "cycle_id": self.cycle.id,
+                    "owner_id": owner.id,
+                    "department_id": department.id,
+                    "visibility": visibility,
+                    **vals,
+                }
+            )
+
+        objectives = (
+            objective("QA public", self.emp_qa, self.dep_qa, "public")
+            | objective("Production only", self.emp_lead, self.dep_prod, "department")
+            | objective("QA only", self.emp_qa, self.dep_qa, "department")
+            | objective("QA private", self.emp_qa, self.dep_qa, "private")
+            | objective("Archived public", self.emp_qa, self.dep_qa, "public")
+        )
+        kr_owned, kr_archived = (
+            objective(name, self.emp_qa, self.dep_qa, "department")
+            for name in ("QA, a key result of the operator", "QA, an archived one")
+        )
+        for parent in (kr_owned, kr_archived):
+            self.env["okr.key.result"].create(
+                {
+                    "name": f"Operator's part of {parent.name}",
+                    "objective_id": parent.id,
+                    "owner_id": self.emp_worker.id,
+                    "target_value": 1,
+                }
+            )
+        kr_archived.key_result_ids.active = False
+        objectives |= kr_owned | kr_archived
+        objectives.filtered(lambda o: o.name == "Archived public").active = False
+        self.env.flush_all()
+        expected = {
+            self.user_worker: {
+                "QA public",
+                "Production only",
+                "Archived public",
+                "QA, a key result of the operator",
+            },
+            self.user_qa: {
+                "QA public",
+                "QA only",
+                "QA private",
+                "Archived public",
+                "QA, a key result of the operator",
+                "QA, an archived one",
+            },
+        }
+        for user in (
+            self.user_worker,
+            self.user_lead,
+            self.user_qa,
+            self.user_manager,
+            self.user_admin,
+        ):
+            records = objectives.with_user(user).with_env(
+                objectives.env(user=user, context={"active_test": True})
+            )
+            records.env.invalidate_all()
+            ours = records._filtered_access("read")
+            refused = BaseModel._check_access(records, "read")
+            standard = records - refused[0] if refused else records
+            self.assertEqual(ours, standard, user.login)
+            if user in expected:
+                self.assertEqual(set(ours.mapped("name")), expected[user], user.login)
+        # a refusal reads nothing, and says so
+        private = objectives.filtered(lambda o: o.name == "QA private")
+        with self.assertRaises(AccessError):
+            private.with_user(self.user_worker).read(["name"])

@@ -359,7 +359,9 @@ def get_scope_label(key_result, scope=None):
     if scope.explicit:
         parts = []
         if scope.wo_ids:
-            parts.append(env._("%(count)s linked work order(s)", count=len(scope.wo_ids)))
+            parts.append(
+                env._("%(count)s linked work order(s)", count=len(scope.wo_ids))
+            )
         if scope.mo_ids:
             parts.append(
                 env._(

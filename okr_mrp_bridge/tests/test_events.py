@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo.tests import tagged
 
 from .common import OkrMrpTestCommon
@@ -91,11 +93,11 @@ class TestEventDrivenRefresh(OkrMrpTestCommon):
             {"workcenter_id": self.wc_assembly.id, "loss_id": self.loss_equipment.id}
         )
         self.assertEqual(self.wc_assembly.working_state, "blocked")
-        block.date_start = block.date_start.replace(microsecond=0).replace(
-            hour=max(block.date_start.hour - 2, 0)
-        )
+        # two hours blocked, whatever the time of day (not a clock hour
+        # moved: between 00:00 and 02:00 that gave no downtime)
+        block.date_start = block.date_start.replace(microsecond=0) - timedelta(hours=2)
         self.wc_assembly.unblock()
-        self.assertGreater(downtime_kr.current_value, 0)
+        self.assertAlmostEqual(downtime_kr.current_value, 2.0, places=1)
 
     def test_concluded_inspection_refreshes_pass_rate(self):
         self._enable_quality_trigger()

@@ -51,7 +51,7 @@ registry.category("web_tour.tours").add("okr_onboarding_tour", {
         },
         {
             content: _t(
-                "The board: every objective you may see, by department, with its status."
+                "The board: every objective you may see, level by level from the company to each person, with its status."
             ),
             trigger: "[data-menu-xmlid='okr_management.menu_okr_board']",
             run: "click",

@@ -15,12 +15,16 @@ registry.category("web_tour.tours").add("okr_board_tour", {
             run: "click",
         },
         {
-            content: "The board is grouped by department",
+            content: "The board's columns are the levels of the cascade",
             trigger:
-                ".o_kanban_renderer .o_kanban_group .o_column_title:contains('Procurement')",
+                ".o_kanban_renderer .o_kanban_group .o_column_title:contains('Company')",
         },
         {
-            trigger: `.o_kanban_group:has(.o_column_title:contains('Production')) ${CARD}`,
+            trigger: `.o_kanban_group:has(.o_column_title:contains('Team')) ${CARD}`,
+        },
+        {
+            content: "The card names its department",
+            trigger: `${CARD}:contains('Production')`,
         },
         {
             content: "Open the search options",
@@ -28,17 +32,20 @@ registry.category("web_tour.tours").add("okr_board_tour", {
             run: "click",
         },
         {
-            content: "Group the board by status instead",
-            trigger: ".o_group_by_menu .o_menu_item:contains('Status')",
+            content: "Group the board by department instead",
+            trigger: ".o_group_by_menu .o_menu_item:contains('Department')",
             run: "click",
         },
         {
-            content: "The status grouping replaces the department one",
-            trigger: ".o_searchview_facet:contains('Status')",
+            content: "The department grouping replaces the level one",
+            trigger: ".o_searchview_facet:contains('Department')",
+        },
+        {
+            trigger: `.o_kanban_group:has(.o_column_title:contains('Production')) ${CARD}`,
         },
         {
             trigger:
-                ".o_kanban_renderer:not(:has(.o_column_title:contains('Procurement')))",
+                ".o_kanban_renderer:not(:has(.o_column_title:contains('Individual')))",
         },
         {
             content: "Close the search options",
