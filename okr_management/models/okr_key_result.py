@@ -70,7 +70,7 @@ class OkrKeyResult(models.Model):
         "graded_date",
         "target_reached_date",
         "result",
-        "deadline_notified",
+        "notified_deadline",
     )
     # what defines a key result's figures: frozen while its cycle is closed
     _okr_closed_cycle_frozen_fields = frozenset(
@@ -260,7 +260,7 @@ class OkrKeyResult(models.Model):
         compute="_compute_score_band",
         help="What the retrospective should discuss about this key result.",
     )
-    deadline_notified = fields.Date(
+    notified_deadline = fields.Date(
         readonly=True,
         copy=False,
         help="The deadline whose overrun was announced to the owner: one "
@@ -703,12 +703,12 @@ class OkrKeyResult(models.Model):
 
         Returns the id of the check-in.
         """
-        check_in, _created = self._check_in(
+        check_in, _created = self._record_check_in(
             value, confidence=confidence, note=note, date=date, external_id=external_id
         )
         return check_in.id
 
-    def _check_in(self, value, confidence=None, note=None, date=None, external_id=None):
+    def _record_check_in(self, value, confidence=None, note=None, date=None, external_id=None):
         """:meth:`action_check_in`, returning ``(check-in, created)``:
         ``created`` is False when ``external_id`` named a known check-in."""
         self.ensure_one()
@@ -815,7 +815,7 @@ class OkrKeyResult(models.Model):
             try:
                 with self.env.cr.savepoint():
                     key_result, kwargs = self._parse_batch_item(item)
-                    check_in, created = key_result._check_in(**kwargs)
+                    check_in, created = key_result._record_check_in(**kwargs)
                     result.update(
                         status="created" if created else "duplicate",
                         check_in_id=check_in.id,
@@ -1069,7 +1069,7 @@ class OkrKeyResult(models.Model):
         )
         if not key_results:
             return True
-        results = key_results._compute_source_values()
+        results = key_results._get_source_values()
         check_in_vals = []
         for key_result in key_results:
             value, note = results.get(key_result.id, (None, None))
@@ -1091,7 +1091,7 @@ class OkrKeyResult(models.Model):
         key_results._after_refresh_from_source(results)
         return True
 
-    def _compute_source_values(self):
+    def _get_source_values(self):
         """``{key_result_id: (value or None, note)}`` for a batch of key results
         fed by a source, in a fixed number of queries. Here: the key results
         fed by their aligned objectives (mean progress in %); bridge modules
@@ -1698,7 +1698,7 @@ class OkrKeyResult(models.Model):
                 ("progress", "<", 1.0),
                 ("user_id", "!=", False),
             ]
-        ).filtered(lambda kr: kr.deadline_notified != kr.deadline)
+        ).filtered(lambda kr: kr.notified_deadline != kr.deadline)
         run_isolated(
             key_results,
             lambda batch: batch._notify_missed_deadline(),
@@ -1732,7 +1732,7 @@ class OkrKeyResult(models.Model):
                         ),
                     }
                 )
-            key_result.sudo().write({"deadline_notified": key_result.deadline})
+            key_result.sudo().write({"notified_deadline": key_result.deadline})
 
     def _prepare_carry_over_vals(self, target_cycle):
         """Values of the copy of this key result in ``target_cycle``: its

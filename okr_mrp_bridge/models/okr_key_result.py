@@ -329,13 +329,13 @@ class OkrKeyResult(models.Model):
         unit_id = self.env["ir.model.data"]._xmlid_to_res_id("uom.product_uom_unit")
         return self.env["uom.uom"].browse(unit_id)
 
-    def _compute_source_values(self):
+    def _get_source_values(self):
         """Values of the production-fed key results of the batch: each source
         family of the registry computes its own key results in a fixed
         number of queries. A key result whose figures cannot be computed (units
         of different categories) is refused with its reason; with context key
         ``okr_skip_failing`` it is logged and skipped instead."""
-        results = super()._compute_source_values()
+        results = super()._get_source_values()
         production = self.filtered(lambda kr: kr.source in PRODUCTION_SOURCE_KEYS)
         if not production:
             return results
