@@ -14,3 +14,9 @@ from . import hr_department
 from . import hr_employee
 from . import res_users
 from . import okr_board_share
+from . import okr_kpi
+from . import okr_kpi_value
+from . import okr_kpi_action
+from . import okr_key_result_kpi_source
+from . import okr_check_in_kpi_source
+from . import okr_key_result_batch_kpi
