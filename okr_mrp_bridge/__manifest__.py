@@ -20,9 +20,11 @@
         "views/mrp_workorder_views.xml",
         "views/mrp_production_views.xml",
         "views/mrp_workcenter_views.xml",
+        "views/okr_objective_views.xml",
     ],
     "demo": [
         "demo/okr_mrp_demo.xml",
+        "demo/okr_mrp_plan_demo.xml",
         "demo/okr_mrp_role_users_demo.xml",
     ],
     "assets": {

@@ -1,5 +1,10 @@
 from odoo import fields, models
 
+# a change of them moves where a planned order lands
+PLAN_FIELDS = frozenset(
+    {"date_start", "date_finished", "date_deadline", "product_qty", "product_uom_id"}
+)
+
 
 class MrpProduction(models.Model):
     _name = "mrp.production"
@@ -23,6 +28,10 @@ class MrpProduction(models.Model):
         done_before = self.filtered(lambda mo: mo.state == "done")
         res = super().write(vals)
         self._refresh_linked_key_results(vals, linked_before)
+        if PLAN_FIELDS & set(vals) or vals.get("state") in ("done", "cancel"):
+            self.env["okr.key.result"]._refresh_plan_for_productions(
+                self.filtered(lambda mo: mo.state != "draft")
+            )
         done = self - done_before if vals.get("state") == "done" else self.browse()
         if done:
             self.env["okr.key.result"]._refresh_for_event(
@@ -31,6 +40,16 @@ class MrpProduction(models.Model):
                 productions=done,
                 workcenters=done.workorder_ids.workcenter_id,
             )
+        return res
+
+    def action_confirm(self):
+        res = super().action_confirm()
+        self.env["okr.key.result"]._refresh_plan_for_productions(self)
+        return res
+
+    def action_cancel(self):
+        res = super().action_cancel()
+        self.env["okr.key.result"]._refresh_plan_for_productions(self)
         return res
 
     def button_mark_done(self):

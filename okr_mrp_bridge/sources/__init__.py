@@ -24,6 +24,11 @@ def get_source_keys():
     return [key for key, _label in get_selection()]
 
 
+def get_plan_source_keys():
+    """The source keys whose figure the ERP's plans extend."""
+    return [key for family in REGISTRY.values() for key in family.plan_sources]
+
+
 def get_family(source):
     """The family class of ``source``, or None for a source of another module."""
     for family in REGISTRY.values():

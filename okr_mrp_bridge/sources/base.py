@@ -126,6 +126,16 @@ class _FactIndex:
             return groups[0]
         return list({id(fact): fact for group in groups for fact in group}.values())
 
+    def match(self, scope):
+        """``[(fact, wo_ids)]``: the facts in ``scope`` with the work orders
+        of each that count."""
+        matched = []
+        for fact in self.get_candidates(scope):
+            wo_ids = scope.matched_wo_ids(fact)
+            if wo_ids is not None:
+                matched.append((fact, wo_ids))
+        return matched
+
 
 def get_period(key_result):
     """The cycle as a half-open UTC datetime range [start, end)."""
@@ -148,7 +158,13 @@ class ProductionSource:
     - ``action_xmlid``, :meth:`get_action_name` and ``count_field``: its
       drill-down button;
     - ``uses_uom``: its quantities are converted into the key result's unit;
-    - :meth:`_get_facts`, the aggregate, and :meth:`_get_value`.
+    - :meth:`_get_facts`, the aggregate, and :meth:`_get_value`;
+    - its plan, when the ERP's plans say where its figure will land:
+      ``plan_sources`` (the source keys a plan extends), ``plan_base_domain``
+      (the records still planned) and ``plan_date_path`` (their planned date),
+      with :meth:`_get_plan_facts` and :meth:`_get_plan_value`. The planned
+      records of a key result are :meth:`get_plan_domain`, built by the same
+      method as :meth:`get_domain`, on the same scope paths.
     """
 
     family = None
@@ -160,6 +176,9 @@ class ProductionSource:
     action_xmlid = None
     count_field = None
     uses_uom = False
+    plan_sources = ()
+    plan_base_domain = []
+    plan_date_path = None
 
     @classmethod
     def get_action_name(cls, key_result):
@@ -182,12 +201,22 @@ class ProductionSource:
         return cls._get_scope_domain(scope, scope.period)
 
     @classmethod
-    def _get_scope_domain(cls, scope, period):
+    def get_plan_domain(cls, key_result, scope=None):
+        """The records still planned to feed ``key_result`` inside its period:
+        the scope of :meth:`get_domain`, on the planned records at their
+        planned date (the orders its Planned drill-down opens)."""
+        if scope is None:
+            scope = Scope.from_key_results(key_result)[key_result.id]
+        return cls._get_scope_domain(scope, scope.period, plan=True)
+
+    @classmethod
+    def _get_scope_domain(cls, scope, period, plan=False):
         paths = cls.paths
+        date_path = cls.plan_date_path if plan else paths["date"]
         domain = [
-            *cls.base_domain,
-            (paths["date"], ">=", period[0]),
-            (paths["date"], "<", period[1]),
+            *(cls.plan_base_domain if plan else cls.base_domain),
+            (date_path, ">=", period[0]),
+            (date_path, "<", period[1]),
         ]
         if scope.explicit:
             return [
@@ -204,7 +233,7 @@ class ProductionSource:
         return domain
 
     @classmethod
-    def _get_bucket_domain(cls, scopes, period):
+    def _get_bucket_domain(cls, scopes, period, plan=False):
         """The records of a batch of scopes sharing a period (and, unless
         explicit, a company): the union the aggregate reads in one go."""
         if scopes[0].explicit:
@@ -212,7 +241,7 @@ class ProductionSource:
             union.explicit = True
             union.wo_ids = frozenset().union(*(s.wo_ids for s in scopes))
             union.mo_ids = frozenset().union(*(s.mo_ids for s in scopes))
-            return cls._get_scope_domain(union, period)
+            return cls._get_scope_domain(union, period, plan)
         union = Scope.__new__(Scope)
         union.explicit = False
         union.company_id = scopes[0].company_id
@@ -226,7 +255,7 @@ class ProductionSource:
             if every_product
             else frozenset().union(*(s.product_ids for s in scopes))
         )
-        return cls._get_scope_domain(union, period)
+        return cls._get_scope_domain(union, period, plan)
 
     @classmethod
     def get_affected_domain(
@@ -271,10 +300,26 @@ class ProductionSource:
         (explicit links apart):
         the number of queries depends on neither the number of key results nor
         the amount of manufacturing data."""
+        return cls._compute_buckets(key_results, scopes, plan=False)
+
+    @classmethod
+    def compute_plan(cls, key_results, scopes=None):
+        """``({key_result_id: planned value or None}, {key_result_id: error})``:
+        where each key result of the batch will land if the planned records of
+        its scope finish as planned inside its period (None: no plan for its
+        source). The done records and the planned ones are each aggregated once
+        per bucket, as :meth:`compute` does."""
+        return cls._compute_buckets(key_results, scopes, plan=True)
+
+    @classmethod
+    def _compute_buckets(cls, key_results, scopes, plan):
         env = key_results.env
+        if plan:
+            key_results = key_results.filtered(lambda kr: kr.source in cls.plan_sources)
         if scopes is None:
             scopes = Scope.from_key_results(key_results)
-            prefetch_scope_labels(env, scopes.values())
+            if not plan:
+                prefetch_scope_labels(env, scopes.values())
         buckets = defaultdict(list)
         for key_result in key_results:
             scope = scopes[key_result.id]
@@ -284,16 +329,24 @@ class ProductionSource:
         for (period, _key), bucket in buckets.items():
             bucket_scopes = [scopes[kr.id] for kr in bucket]
             domain = cls._get_bucket_domain(bucket_scopes, period)
-            facts = cls._get_facts(env, domain, bucket_scopes)
-            index = _FactIndex(facts)
+            index = _FactIndex(cls._get_facts(env, domain, bucket_scopes))
+            plan_index = None
+            if plan:
+                plan_domain = cls._get_bucket_domain(bucket_scopes, period, plan=True)
+                plan_index = _FactIndex(
+                    cls._get_plan_facts(env, plan_domain, bucket_scopes)
+                )
             for key_result, scope in zip(bucket, bucket_scopes, strict=True):
-                matched = []
-                for fact in index.get_candidates(scope):
-                    wo_ids = scope.matched_wo_ids(fact)
-                    if wo_ids is not None:
-                        matched.append((fact, wo_ids))
+                matched = index.match(scope)
                 try:
-                    results[key_result.id] = cls._get_value(key_result, matched, scope)
+                    if plan:
+                        results[key_result.id] = cls._get_plan_value(
+                            key_result, matched, plan_index.match(scope), scope
+                        )
+                    else:
+                        results[key_result.id] = cls._get_value(
+                            key_result, matched, scope
+                        )
                 except UserError as error:
                     errors[key_result.id] = error
         return results, errors
@@ -307,6 +360,18 @@ class ProductionSource:
     def _get_value(cls, key_result, matched, scope):
         """(value or None, note) from the matched ``[(fact, wo_ids)]``."""
         raise NotImplementedError
+
+    @classmethod
+    def _get_plan_facts(cls, env, domain, scopes):
+        """The :class:`Fact` list of the planned records matching ``domain``
+        (by default read as the done ones are)."""
+        return cls._get_facts(env, domain, scopes)
+
+    @classmethod
+    def _get_plan_value(cls, key_result, matched, planned, scope):
+        """The planned value (or None) from the matched done facts and the
+        matched planned facts, both ``[(fact, wo_ids)]``."""
+        return None
 
     # ------------------------------------------------------------------
     # Helpers

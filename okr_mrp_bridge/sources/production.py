@@ -27,6 +27,11 @@ class ManufacturingOrderSource(ProductionSource):
     triggers = {"mrp.production": ["state"]}
     action_xmlid = "mrp.mrp_production_action"
     count_field = "production_count"
+    # confirmed orders not done yet, at their planned end against their
+    # deadline, lead time from their planned start
+    plan_sources = ("mrp_on_time_rate", "mrp_lead_time_days")
+    plan_base_domain = [("state", "in", ("confirmed", "progress", "to_close"))]
+    plan_date_path = "date_finished"
 
     @classmethod
     def get_action_name(cls, key_result):
@@ -34,6 +39,10 @@ class ManufacturingOrderSource(ProductionSource):
 
     @classmethod
     def _get_facts(cls, env, domain, scopes):
+        # the query below reads the columns as they are: pending writes first
+        # (a rescheduled order's recomputed end, its new state)
+        env["mrp.production"].flush_model()
+        env["mrp.workorder"].flush_model(["production_id", "workcenter_id"])
         productions = env["mrp.production"]._search(domain)
         env.cr.execute(
             SQL(
@@ -71,6 +80,30 @@ class ManufacturingOrderSource(ProductionSource):
         return facts
 
     @classmethod
+    def _get_plan_value(cls, key_result, matched, planned, scope):
+        facts = [fact for fact, _wo_ids in matched + planned]
+        if key_result.source == "mrp_lead_time_days":
+            return cls._get_mean_lead_days(facts)
+        return cls._get_on_time_rate(facts)[0]
+
+    @classmethod
+    def _get_mean_lead_days(cls, facts):
+        if not facts:
+            return None
+        seconds = sum(fact.measures["lead_seconds"] for fact in facts)
+        return round(seconds / len(facts) / 86400.0, 2)
+
+    @classmethod
+    def _get_on_time_rate(cls, facts):
+        """(rate or None, on time, with a deadline) of ``facts``."""
+        with_deadline = [fact for fact in facts if fact.measures["with_deadline"]]
+        if not with_deadline:
+            return None, 0, 0
+        on_time = sum(1 for fact in with_deadline if fact.measures["on_time"])
+        rate = round(100.0 * on_time / len(with_deadline), 2)
+        return rate, on_time, len(with_deadline)
+
+    @classmethod
     def _get_value(cls, key_result, matched, scope):
         facts = [fact for fact, _wo_ids in matched]
         done = len(facts)
@@ -78,27 +111,22 @@ class ManufacturingOrderSource(ProductionSource):
         if not done:
             return None, None
         if key_result.source == "mrp_lead_time_days":
-            mean_days = (
-                sum(fact.measures["lead_seconds"] for fact in facts) / done / 86400.0
-            )
-            value = round(mean_days, 2)
+            value = cls._get_mean_lead_days(facts)
             return value, key_result.env._(
                 "Mean lead time %(value)s days over %(done)s manufacturing orders "
                 "done on %(scope)s, %(period)s",
                 value=value,
                 **context,
             )
-        with_deadline = [fact for fact in facts if fact.measures["with_deadline"]]
-        if not with_deadline:
+        value, on_time, count = cls._get_on_time_rate(facts)
+        if value is None:
             return None, None
-        on_time = sum(1 for fact in with_deadline if fact.measures["on_time"])
-        value = round(100.0 * on_time / len(with_deadline), 2)
         return value, key_result.env._(
             "On time %(value)s%%: %(on_time)s of %(count)s manufacturing orders "
             "with a deadline done by it (%(done)s manufacturing orders done) on "
             "%(scope)s, %(period)s",
             value=value,
             on_time=on_time,
-            count=len(with_deadline),
+            count=count,
             **context,
         )

@@ -29,6 +29,14 @@ class WorkorderSource(ProductionSource):
     action_xmlid = "mrp.mrp_workorder_todo"
     count_field = "workorder_count"
     uses_uom = True
+    # open work orders of confirmed orders, at their order's planned end: the
+    # order's quantity not finished yet
+    plan_sources = ("mrp_produced_qty",)
+    plan_base_domain = [
+        ("state", "not in", ("done", "cancel")),
+        ("production_id.state", "in", ("confirmed", "progress", "to_close")),
+    ]
+    plan_date_path = "production_id.date_finished"
 
     @classmethod
     def get_action_name(cls, key_result):
@@ -76,8 +84,52 @@ class WorkorderSource(ProductionSource):
         ]
 
     @classmethod
-    def _get_value(cls, key_result, matched, scope):
+    def _get_plan_facts(cls, env, domain, scopes):
+        rows = env["mrp.workorder"]._read_group(
+            domain,
+            ["workcenter_id", "production_id", "product_id"],
+            ["id:array_agg"],
+        )
+        productions = env["mrp.production"].search_fetch(
+            [("id", "in", list({row[1].id for row in rows}))],
+            ["product_qty", "product_uom_id"],
+        )
+        quantities = {mo.id: (mo.product_qty, mo.product_uom_id) for mo in productions}
+        return [
+            Fact(
+                ids,
+                production.id,
+                [workcenter.id],
+                product.id,
+                qty=quantities[production.id][0],
+                uom=quantities[production.id][1],
+            )
+            for workcenter, production, product, ids in rows
+        ]
+
+    @classmethod
+    def _get_plan_value(cls, key_result, matched, planned, scope):
+        """The finished quantity so far, plus the quantity of each planned
+        order not finished yet (an order counts once, whatever its work
+        orders in scope)."""
         kr_uom = key_result._get_quantity_uom()
+        good_by_mo = cls._get_good_by_mo(key_result, matched, kr_uom)[0]
+        planned_by_mo = {}
+        for fact, _wo_ids in planned:
+            measures = fact.measures
+            planned_by_mo[fact.production_id] = cls._convert(
+                key_result, measures["qty"], measures["uom"], kr_uom
+            )
+        to_come = sum(
+            max(quantity - good_by_mo.get(mo_id, 0.0), 0.0)
+            for mo_id, quantity in planned_by_mo.items()
+        )
+        return round(sum(good_by_mo.values()) + to_come, 2)
+
+    @classmethod
+    def _get_good_by_mo(cls, key_result, matched, kr_uom):
+        """({order: finished quantity}, work orders, scrapped quantity) of the
+        matched done facts, in the key result's unit."""
         good_by_mo = {}
         count = 0
         scrapped = 0.0
@@ -96,6 +148,12 @@ class WorkorderSource(ProductionSource):
             for wo_id in wo_ids:
                 for quantity, uom in measures["wo_scraps"].get(wo_id, ()):
                     scrapped += cls._convert(key_result, quantity, uom, kr_uom)
+        return good_by_mo, count, scrapped
+
+    @classmethod
+    def _get_value(cls, key_result, matched, scope):
+        kr_uom = key_result._get_quantity_uom()
+        good_by_mo, count, scrapped = cls._get_good_by_mo(key_result, matched, kr_uom)
         good = sum(good_by_mo.values())
         context = dict(
             cls._get_context(key_result, scope), unit=kr_uom.name, count=count
