@@ -43,6 +43,7 @@
         "views/okr_menus.xml",
         "views/okr_commitment_views.xml",
         "report/okr_responsibility_report_views.xml",
+        "wizard/okr_kpi_entry_views.xml",
         "views/okr_kpi_views.xml",
     ],
     "demo": [

@@ -1,3 +1,5 @@
+import re
+
 from werkzeug.exceptions import NotFound
 
 from odoo import http
@@ -10,12 +12,18 @@ _BOARD_HEADERS = [
     ("X-Robots-Tag", "noindex, nofollow"),
     ("Referrer-Policy", "no-referrer"),
 ]
+# what a token drawn by secrets.token_urlsafe looks like: anything else (a NUL
+# character, a slash, a megabyte) is unknown, and answered like one
+_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 
 class OkrTvBoard(http.Controller):
     def _get_share(self, token):
         """The valid link of ``token`` in its company's language. Unknown,
         revoked and expired tokens get the same 404."""
+        if not isinstance(token, str) or not _TOKEN_PATTERN.fullmatch(token):
+            # the same lookup as an unknown token, never a query with the input
+            token = ""
         share = request.env["okr.board.share"]._get_by_token(token)
         if not share:
             raise NotFound()
@@ -36,6 +44,7 @@ class OkrTvBoard(http.Controller):
         values = {
             "board": share._get_board_data(),
             "data_url": f"/okr/board/{share.token}/data",
+            "page_url": f"/okr/board/{share.token}",
             "html_lang": lang.replace("_", "-"),
         }
         return request.render(

@@ -23,3 +23,4 @@ from . import test_okr_key_result_types
 from . import test_okr_tv_board
 from . import test_okr_computed_key_results
 from . import test_okr_kpi
+from . import test_okr_tv_board_pages

@@ -10,7 +10,7 @@ from unittest.mock import patch
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from .common import OkrTestCommon
@@ -444,3 +444,198 @@ class TestOkrKpi(OkrTestCommon):
         self.assertTrue(answers[0]["check_in_id"])
         self.assertEqual(self._values().value, 1.5)
         self.assertFalse(self._values(self.kpi_qa))
+
+
+@tagged("post_install", "-at_install")
+class TestOkrKpiTierBoard(OkrTestCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Department = cls.env["hr.department"]
+        cls.dep_line = Department.create(
+            {"name": "Line 9 Test", "parent_id": cls.dep_prod.id}
+        )
+        cls.dep_line_b = Department.create(
+            {"name": "Line 8 Test", "parent_id": cls.dep_prod.id}
+        )
+        Kpi = cls.env["okr.kpi"]
+
+        def kpi(name, tier, department, visibility="public"):
+            return Kpi.create(
+                {
+                    "name": name,
+                    "category": "delivery",
+                    "tier": tier,
+                    "department_id": department.id,
+                    "user_id": cls.user_worker.id,
+                    "band_min": 90.0,
+                    "visibility": visibility,
+                }
+            )
+
+        cls.kpi_line = kpi("On-time line 9", "1", cls.dep_line)
+        cls.kpi_line_b = kpi("On-time line 8", "1", cls.dep_line_b)
+        cls.kpi_hidden = kpi("Line 9 secret", "1", cls.dep_line, "department")
+        cls.kpi_prod = kpi("On-time production", "2", cls.dep_prod)
+        yesterday = cls.today - timedelta(days=1)
+        cls.kpi_line.action_record(95.0, date=yesterday)
+        cls.kpi_line.action_record(80.0)
+        cls.kpi_line_b.action_record(99.0)
+        cls.kpi_hidden.action_record(10.0)
+        Share = cls.env["okr.board.share"].with_user(cls.user_manager)
+        cls.share_1 = Share.create(
+            {
+                "name": "Line 9 screen",
+                "scope": "tier",
+                "tier": "1",
+                "department_id": cls.dep_line.id,
+            }
+        )
+        cls.share_2 = Share.create(
+            {
+                "name": "Production screen",
+                "scope": "tier",
+                "tier": "2",
+                "department_id": cls.dep_prod.id,
+            }
+        )
+
+    def test_tier_one_board_shows_public_kpis_with_their_month(self):
+        data = self.share_1._get_board_data()
+        self.assertEqual(data["kind"], "tier")
+        self.assertEqual([tile["name"] for tile in data["kpis"]], ["On-time line 9"])
+        tile = data["kpis"][0]
+        self.assertEqual(tile["state"], "red")
+        day_states = {day["day"]: day["state"] for day in tile["days"]}
+        self.assertEqual(day_states[self.today.day], "red")
+        if self.today.day > 1:
+            self.assertEqual(day_states[self.today.day - 1], "green")
+        self.assertTrue(tile["action_due"])
+        self.assertEqual(len(data["actions"]), 1)
+        self.assertEqual(data["rollup"], [])
+        self.assertNotIn("secret", str(data))
+
+    def test_tier_two_rolls_up_and_lists_escalated_actions(self):
+        action = self.env["okr.kpi.action"].search([("kpi_id", "=", self.kpi_line.id)])
+        data = self.share_2._get_board_data()
+        self.assertEqual(
+            [tile["name"] for tile in data["kpis"]], ["On-time production"]
+        )
+        # not escalated yet: on the line's board only
+        self.assertEqual(data["actions"], [])
+        action.sudo().date_due = self.today - timedelta(days=1)
+        self.env["okr.kpi.action"]._cron_escalate_overdue()
+        data = self.share_2._get_board_data()
+        self.assertEqual([row["kpi"] for row in data["actions"]], ["On-time line 9"])
+        self.assertTrue(data["actions"][0]["escalated"])
+        rollup = {row["department"]: row for row in data["rollup"]}
+        self.assertEqual(rollup["Line 9 Test"]["green_share"], 50)
+        self.assertEqual(rollup["Line 9 Test"]["open_actions"], 1)
+        self.assertEqual(rollup["Line 8 Test"]["green_share"], 100)
+        self.assertEqual(rollup["Line 8 Test"]["open_actions"], 0)
+        # closed, it leaves the board
+        action.action_close()
+        self.assertEqual(self.share_2._get_board_data()["actions"], [])
+
+    def test_tier_board_needs_its_tier(self):
+        with self.assertRaises(ValidationError):
+            self.env["okr.board.share"].with_user(self.user_manager).create(
+                {"name": "No tier", "scope": "tier"}
+            )
+
+    def test_kanban_card_calendar(self):
+        kpi = self.kpi_line.with_user(self.user_lead)
+        self.assertIn("o_okr_kpi_red", kpi.board_calendar)
+        self.assertEqual(kpi.month_green_share, 50.0 if self.today.day > 1 else 0.0)
+        self.assertEqual(kpi.open_action_count, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestOkrKpiMeeting(OkrTestCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dep_line = cls.env["hr.department"].create(
+            {"name": "Line 9 Test", "parent_id": cls.dep_prod.id}
+        )
+        Kpi = cls.env["okr.kpi"]
+        cls.kpi_scrap = Kpi.create(
+            {
+                "name": "Scrap rate line 9",
+                "category": "quality",
+                "department_id": cls.dep_line.id,
+                "user_id": cls.user_worker.id,
+                "band_max": 2.0,
+            }
+        )
+        cls.kpi_safety = Kpi.create(
+            {
+                "name": "Near misses line 9",
+                "category": "safety",
+                "department_id": cls.dep_line.id,
+                "user_id": cls.user_worker.id,
+                "band_max": 0.0,
+            }
+        )
+        cls.kpi_scrap.action_record(3.0, date=cls.today - timedelta(days=1))
+        cls.kr_fed = cls.env["okr.key.result"].create(
+            {
+                "name": "Scrap from the board",
+                "objective_id": cls.objective.id,
+                "direction": "decrease",
+                "start_value": 4.0,
+                "target_value": 1.0,
+                "source": "kpi",
+                "kpi_id": cls.kpi_scrap.id,
+            }
+        )
+
+    def test_meeting_steps_through_kpis_and_key_results(self):
+        self.env.invalidate_all()
+        Kpi = self.env(user=self.user_lead)["okr.kpi"]
+        data = Kpi.get_meeting_data("1", self.dep_line.id)
+        kpi_slides = [slide for slide in data["slides"] if slide["type"] == "kpi"]
+        self.assertEqual(
+            [slide["name"] for slide in kpi_slides],
+            ["Scrap rate line 9", "Near misses line 9"],
+        )
+        scrap = kpi_slides[0]
+        self.assertEqual(scrap["yesterday"], {"value": 3.0, "state": "red"})
+        self.assertIsNone(scrap["today"])
+        self.assertEqual(scrap["owner"], "Operator")
+        self.assertEqual(len(scrap["actions"]), 1)
+        key_results = [s["name"] for s in data["slides"] if s["type"] == "key_result"]
+        self.assertIn("Scrap from the board", key_results)
+        # another department sees none of it
+        self.env.invalidate_all()
+        other = self.env(user=self.user_qa)["okr.kpi"].get_meeting_data(
+            "1", self.dep_line.id
+        )
+        self.assertEqual(other["slides"], [])
+        with self.assertRaises(UserError):
+            Kpi.get_meeting_data("4")
+        with self.assertRaises(UserError):
+            Kpi.get_meeting_data("1", "line 9")
+
+    def test_entry_list_records_the_typed_values_only(self):
+        self.env.invalidate_all()
+        env = self.env(user=self.user_lead)
+        form = Form(env["okr.kpi.entry"])
+        form.tier = "1"
+        form.department_id = env["hr.department"].browse(self.dep_line.id)
+        self.assertEqual(len(form.line_ids), 2)
+        with form.line_ids.edit(0) as line:
+            line.value = 1.2
+        entry = form.save()
+        entry.action_confirm()
+        values = self.env["okr.kpi.value"].search(
+            [("date", "=", self.today), ("kpi_id.department_id", "=", self.dep_line.id)]
+        )
+        self.assertEqual(len(values), 1)
+        self.assertEqual(values.value, 1.2)
+        self.assertEqual(values.user_id, self.user_lead)
+        # someone outside the owner chain gets no line to type in
+        self.env.invalidate_all()
+        form = Form(self.env(user=self.user_qa)["okr.kpi.entry"])
+        form.tier = "1"
+        self.assertEqual(len(form.line_ids), 0)
