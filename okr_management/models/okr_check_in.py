@@ -1,10 +1,9 @@
-import math
 from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .okr_key_result import MAX_MAGNITUDE
+from ..tools import MAX_MAGNITUDE, check_finite
 
 # What the caller of ``create`` gives; the server sets the source and the
 # author, and every other figure is computed.
@@ -210,7 +209,7 @@ class OkrCheckIn(models.Model):
     @api.constrains("value")
     def _check_value(self):
         for check_in in self:
-            if not math.isfinite(check_in.value) or abs(check_in.value) > MAX_MAGNITUDE:
+            if not check_finite(check_in.value):
                 raise ValidationError(
                     _(
                         "Key result '%(kr)s': the check-in Value must be a finite "
@@ -295,6 +294,9 @@ class OkrCheckIn(models.Model):
             )._check_check_in_allowed(source)
         check_ins = super().create(vals_list)
         check_ins._refresh_aligned_key_results()
+        # the check-in that brings a key result to its target earns the badge;
+        # granting it is the suite's act, whoever checked in
+        check_ins.sudo().key_result_id._recognize_target_reached()
         return check_ins
 
     def _refresh_aligned_key_results(self):

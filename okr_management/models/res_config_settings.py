@@ -1,27 +1,30 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import setting_default, setting_key
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     okr_on_track_ratio = fields.Float(
         string="On Track from (share of pace)",
-        config_parameter="okr_management.on_track_ratio",
-        default=0.9,
+        config_parameter=setting_key("on_track_ratio"),
+        default=setting_default("on_track_ratio"),
         help="A key result or objective is on track when its progress reaches "
         "this share of the expected progress.",
     )
     okr_off_track_ratio = fields.Float(
         string="Off Track below (share of pace)",
-        config_parameter="okr_management.off_track_ratio",
-        default=0.6,
+        config_parameter=setting_key("off_track_ratio"),
+        default=setting_default("off_track_ratio"),
         help="Below this share of the expected progress, it is off track; in "
         "between the two thresholds, at risk.",
     )
     okr_require_alignment = fields.Boolean(
         string="Require Alignment",
-        config_parameter="okr_management.require_alignment",
+        config_parameter=setting_key("require_alignment"),
+        default=setting_default("require_alignment"),
         help="Flag department, team and individual objectives that are not "
         "aligned to a parent objective.",
     )
@@ -31,71 +34,71 @@ class ResConfigSettings(models.TransientModel):
             ("five", "1 - 5 (2.5 - 3.5 is healthy)"),
         ],
         string="Scoring Scale",
-        default="unit",
-        config_parameter="okr_management.score_scale",
+        config_parameter=setting_key("score_scale"),
+        default=setting_default("score_scale"),
     )
     okr_reminder_days = fields.Integer(
         string="Remind after (days without check-in)",
-        config_parameter="okr_management.reminder_days",
-        default=7,
+        config_parameter=setting_key("reminder_days"),
+        default=setting_default("reminder_days"),
         help="Owners of key results without a check-in for this many days get "
         "one check-in activity.",
     )
 
     okr_max_objectives_per_owner = fields.Integer(
         string="Objectives per Owner",
-        config_parameter="okr_management.max_objectives_per_owner",
-        default=5,
+        config_parameter=setting_key("max_objectives_per_owner"),
+        default=setting_default("max_objectives_per_owner"),
         help="Warn when an owner has more objectives than this in a cycle.",
     )
     okr_max_key_results_per_objective = fields.Integer(
         string="Key Results per Objective",
-        config_parameter="okr_management.max_key_results_per_objective",
-        default=5,
+        config_parameter=setting_key("max_key_results_per_objective"),
+        default=setting_default("max_key_results_per_objective"),
         help="Warn when an objective has more key results than this.",
     )
 
     # Key result types: success thresholds and ambition bands
     okr_committed_threshold = fields.Float(
         string="Committed: achieved from",
-        config_parameter="okr_management.committed_threshold",
-        default=1.0,
+        config_parameter=setting_key("committed_threshold"),
+        default=setting_default("committed_threshold"),
         help="A committed key result is achieved when its score at the close "
         "reaches this value (0.0-1.0).",
     )
     okr_aspirational_threshold = fields.Float(
         string="Aspirational: achieved from",
-        config_parameter="okr_management.aspirational_threshold",
-        default=0.7,
+        config_parameter=setting_key("aspirational_threshold"),
+        default=setting_default("aspirational_threshold"),
         help="An aspirational key result is achieved when its score at the close "
         "reaches this value (0.0-1.0).",
     )
     okr_missed_below = fields.Float(
         string="Missed below",
-        config_parameter="okr_management.missed_below",
-        default=0.3,
+        config_parameter=setting_key("missed_below"),
+        default=setting_default("missed_below"),
         help="A key result scored below this value at the close is missed; "
         "between it and its type's threshold, partial.",
     )
     okr_band_unit_low = fields.Float(
         string="Ideal band from (0-1)",
-        config_parameter="okr_management.band_unit_low",
-        default=0.6,
+        config_parameter=setting_key("band_unit_low"),
+        default=setting_default("band_unit_low"),
     )
     okr_band_unit_high = fields.Float(
         string="Ideal band to (0-1)",
-        config_parameter="okr_management.band_unit_high",
-        default=0.7,
+        config_parameter=setting_key("band_unit_high"),
+        default=setting_default("band_unit_high"),
     )
     okr_band_five_low = fields.Float(
         string="Ideal band from (1-5)",
-        config_parameter="okr_management.band_five_low",
-        default=2.5,
+        config_parameter=setting_key("band_five_low"),
+        default=setting_default("band_five_low"),
     )
     okr_band_five_high = fields.Float(
         string="Ideal band to (1-5)",
-        config_parameter="okr_management.band_five_high",
-        default=3.5,
+        config_parameter=setting_key("band_five_high"),
+        default=setting_default("band_five_high"),
     )
 
     @api.constrains(
@@ -202,13 +205,13 @@ class ResConfigSettings(models.TransientModel):
     def set_values(self):
         params = self.env["ir.config_parameter"].sudo()
         before = (
-            params.get_param("okr_management.on_track_ratio"),
-            params.get_param("okr_management.off_track_ratio"),
+            params.get_param(setting_key("on_track_ratio")),
+            params.get_param(setting_key("off_track_ratio")),
         )
         result = super().set_values()
         after = (
-            params.get_param("okr_management.on_track_ratio"),
-            params.get_param("okr_management.off_track_ratio"),
+            params.get_param(setting_key("on_track_ratio")),
+            params.get_param(setting_key("off_track_ratio")),
         )
         if before != after:
             self.env["okr.cycle"]._cron_update_status()

@@ -1,7 +1,8 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-from ..models.okr_objective import SCORE_BAND_PARAMS
+from ..models.okr_score_mixin import SCORE_BAND_SETTINGS
+from ..tools import setting_default, setting_key
 
 
 class OkrAdoptionReport(models.Model):
@@ -143,8 +144,8 @@ CREATE OR REPLACE VIEW %s AS (
                           - 1.0) / 4.0
                     ELSE COALESCE((SELECT value FROM band_settings WHERE key = %s), %s)
                END AS high
-          FROM (SELECT (SELECT value FROM ir_config_parameter
-                         WHERE key = 'okr_management.score_scale') AS value) AS scale
+          FROM (SELECT COALESCE((SELECT value FROM ir_config_parameter
+                                  WHERE key = %s), %s) AS value) AS scale
     ), ambition AS (
         SELECT kr.cycle_id, o.department_id,
                count(*) AS graded_key_result_count,
@@ -222,8 +223,14 @@ CREATE OR REPLACE VIEW %s AS (
     def _get_band_sql_params(self):
         """The keys, then each (key, default) of the band query, in the
         order of its placeholders."""
-        (unit_low, unit_high) = SCORE_BAND_PARAMS["unit"]
-        (five_low, five_high) = SCORE_BAND_PARAMS["five"]
+        unit_low, unit_high = (
+            (setting_key(name), setting_default(name))
+            for name in SCORE_BAND_SETTINGS["unit"]
+        )
+        five_low, five_high = (
+            (setting_key(name), setting_default(name))
+            for name in SCORE_BAND_SETTINGS["five"]
+        )
         keys = [unit_low[0], unit_high[0], five_low[0], five_high[0]]
         return [
             *keys,
@@ -231,4 +238,6 @@ CREATE OR REPLACE VIEW %s AS (
             *unit_low,
             *five_high,
             *unit_high,
+            setting_key("score_scale"),
+            setting_default("score_scale"),
         ]

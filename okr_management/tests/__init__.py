@@ -19,8 +19,14 @@ from . import test_okr_commitment
 from . import test_okr_commitment_report
 from . import test_okr_acknowledgement
 from . import test_okr_trust
+from . import test_okr_trust_round2
 from . import test_okr_key_result_types
 from . import test_okr_tv_board
 from . import test_okr_computed_key_results
 from . import test_okr_kpi
 from . import test_okr_tv_board_pages
+from . import test_tours
+from . import test_integration_api
+from . import test_demo_quarter
+from . import test_translations
+from . import test_okr_core_shape

@@ -15,6 +15,7 @@ from ..sources.base import (
 
 _logger = logging.getLogger(__name__)
 
+# context key: the off-track notice being posted names the status' reason
 # cr.cache key of the events collected by _batch_events
 EVENT_BATCH = "okr_mrp_bridge.event_batch"
 # what a refresh reads of the key results it finds
@@ -431,6 +432,13 @@ class OkrKeyResult(models.Model):
     def _has_explicit_links(self):
         self.ensure_one()
         return bool(self.workorder_ids or self.production_ids)
+
+    def _get_off_track_reasons(self):
+        # the off-track notice says why the status is worse than its pace
+        reasons = super()._get_off_track_reasons()
+        if self.status_reason:
+            reasons.append(self.status_reason)
+        return reasons
 
     def _get_scope_label(self):
         self.ensure_one()

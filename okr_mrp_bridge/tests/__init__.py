@@ -5,3 +5,7 @@ from . import test_planned_value
 from . import test_registry
 from . import test_security
 from . import test_sources
+from . import test_security_round2
+from . import test_tours
+from . import test_factory_scenario
+from . import test_translations

@@ -1,4 +1,4 @@
-"""Helpers shared by the suite's models (no model here)."""
+"""One failing record never stops a cron."""
 
 import logging
 

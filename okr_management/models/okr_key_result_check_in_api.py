@@ -1,0 +1,335 @@
+import threading
+from urllib.parse import urlsplit
+
+from psycopg2.errors import UniqueViolation
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+
+from odoo import _, api, models
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.tools import SQL, float_compare
+
+from ..tools import parse_date, parse_external_id, parse_number
+
+# Items of one action_check_in_batch call, and the keys an item may have.
+CHECK_IN_BATCH_LIMIT = 1000
+CHECK_IN_BATCH_KEYS = frozenset(
+    {"key_result_id", "value", "confidence", "note", "date", "external_id"}
+)
+
+
+class OkrKeyResultCheckInApi(models.Model):
+    """Check-ins of a key result: the API the dialogs, the morning meeting
+    and the integrators call, and who may check in."""
+
+    _inherit = "okr.key.result"
+
+    def action_check_in(
+        self, value, confidence=None, note=None, date=None, external_id=None
+    ):
+        """Record a check-in of ``value``; used by the UI and by integrations.
+
+        ``date`` (a date or ``YYYY-MM-DD``, default today) is the day the value
+        was measured. ``external_id`` is the caller's own reference for this
+        reading, unique per key result: sent again, it returns the check-in
+        recorded the first time and records nothing, whatever the value.
+
+        Returns the id of the check-in.
+        """
+        self._queue_check_ins(self._ids)
+        check_in, _created = self._record_check_in(
+            value, confidence=confidence, note=note, date=date, external_id=external_id
+        )
+        return check_in.id
+
+    @api.model
+    def _queue_check_ins(self, key_result_ids):
+        """Let check-ins that arrive at once wait for each other instead of
+        failing.
+
+        A check-in rewrites the figures of its key result and of its
+        objective (value, progress, status, forecast). Under Odoo's snapshot
+        isolation, two transactions writing the same row make one of them
+        fail, and the server retries it after a random pause of up to
+        seconds. When this call opens its transaction (an integration over
+        XML-RPC or JSON-RPC: nothing has been read yet), the transaction runs
+        at PostgreSQL's READ COMMITTED level and first locks the objectives
+        of ``key_result_ids`` in id order: check-ins of one objective queue
+        for each other's few milliseconds and then see each other's figures;
+        check-ins of other objectives never wait. Elsewhere (the web client,
+        crons, tests) nothing changes.
+        """
+        cr = self.env.cr
+        ids = sorted(
+            kr_id for kr_id in key_result_ids if isinstance(kr_id, int) and kr_id > 0
+        )
+        if not ids or cr.connection.get_transaction_status() != TRANSACTION_STATUS_IDLE:
+            return
+        cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
+        cr.execute(
+            SQL(
+                """
+                SELECT o.id
+                  FROM okr_objective o
+                 WHERE o.id IN (SELECT objective_id
+                                  FROM okr_key_result
+                                 WHERE id = ANY(%s))
+              ORDER BY o.id
+                   FOR NO KEY UPDATE OF o
+                """,
+                ids,
+            )
+        )
+
+    def _record_check_in(
+        self, value, confidence=None, note=None, date=None, external_id=None
+    ):
+        """:meth:`action_check_in`, returning ``(check-in, created)``:
+        ``created`` is False when ``external_id`` named a known check-in."""
+        self.ensure_one()
+        try:
+            self.metric_type  # noqa: B018 (reads the key result, or raises)
+        except MissingError:
+            raise UserError(
+                _("Key result %(id)s does not exist (or was deleted).", id=self.id)
+            ) from None
+        vals = {
+            "key_result_id": self.id,
+            "value": self._parse_check_in_value(value),
+            "note": note or False,
+        }
+        if confidence is None or confidence is False:
+            vals["confidence"] = self._get_check_in_confidence()
+        else:
+            vals["confidence"] = int(
+                parse_number(self.env, confidence, _("Confidence"))
+            )
+        if date:
+            vals["date"] = parse_date(self.env, date, _("Date"))
+        vals["source"] = self._get_check_in_source()
+        CheckIn = self.env["okr.check.in"]
+        if not external_id:
+            return CheckIn.create(vals), True
+        vals["external_id"] = parse_external_id(self.env, external_id)
+        known = self._find_check_in_by_external_id(vals["external_id"])
+        if known:
+            return known, False
+        try:
+            with self.env.cr.savepoint():
+                return CheckIn.create(vals), True
+        except UniqueViolation:
+            # the same reading, recorded meanwhile by a concurrent retry
+            known = self._find_check_in_by_external_id(vals["external_id"])
+            if known:
+                return known, False
+            raise
+
+    def _find_check_in_by_external_id(self, external_id):
+        """The check-in recorded on this key result under ``external_id``.
+
+        Only a user who may check in on the key result learns whether the
+        reference is known."""
+        self.ensure_one()
+        if not self._filter_check_in_allowed():
+            raise AccessError(
+                _(
+                    "Key result '%(kr)s': you can only check in on key "
+                    "results you own or manage.",
+                    kr=self.name,
+                )
+            )
+        return (
+            self.env["okr.check.in"]
+            .sudo()
+            .search(
+                [("key_result_id", "=", self.id), ("external_id", "=", external_id)],
+                limit=1,
+            )
+        )
+
+    @api.model
+    def action_check_in_batch(self, items):
+        """Record many check-ins in one call, each on its own.
+
+        ``items`` is a list of dicts with the keys ``key_result_id`` and
+        ``value`` and, optionally, ``confidence``, ``note``, ``date`` and
+        ``external_id`` (the arguments of :meth:`action_check_in`). Each item
+        runs in its own savepoint: a refused item changes nothing and does not
+        undo the others.
+
+        Returns one dict per item, in order: ``index``, ``key_result_id``,
+        ``external_id``, ``status`` ("created", "duplicate" or "refused"),
+        ``check_in_id`` (False when refused) and ``error`` (the reason, False
+        otherwise).
+        """
+        if not isinstance(items, list | tuple):
+            raise UserError(
+                _("Check-in batch: a list of items is required, got %r.", items)
+            )
+        if len(items) > CHECK_IN_BATCH_LIMIT:
+            raise UserError(
+                _(
+                    "Check-in batch: at most %(limit)s items per call, got "
+                    "%(count)s; split the batch.",
+                    limit=CHECK_IN_BATCH_LIMIT,
+                    count=len(items),
+                )
+            )
+        self._queue_check_ins(
+            {
+                item["key_result_id"]
+                for item in items
+                if isinstance(item, dict)
+                and isinstance(item.get("key_result_id"), int)
+                and not isinstance(item.get("key_result_id"), bool)
+            }
+        )
+        results = []
+        for index, item in enumerate(items):
+            result = {
+                "index": index,
+                "key_result_id": item.get("key_result_id")
+                if isinstance(item, dict)
+                else False,
+                "external_id": item.get("external_id") or False
+                if isinstance(item, dict)
+                else False,
+                "status": "refused",
+                "check_in_id": False,
+                "error": False,
+            }
+            try:
+                with self.env.cr.savepoint():
+                    key_result, kwargs = self._parse_batch_item(item)
+                    check_in, created = key_result._record_check_in(**kwargs)
+                    result.update(
+                        status="created" if created else "duplicate",
+                        check_in_id=check_in.id,
+                    )
+            except UserError as error:
+                result["error"] = error.args[0] if error.args else str(error)
+            results.append(result)
+        return results
+
+    def _parse_batch_item(self, item):
+        """``(key result, keyword arguments of action_check_in)`` of one batch
+        item; refuses an item that is not of the documented shape."""
+        if not isinstance(item, dict):
+            raise UserError(
+                _("Check-in batch: each item must be a dict, got %r.", item)
+            )
+        unknown = set(item) - CHECK_IN_BATCH_KEYS
+        if unknown:
+            raise UserError(
+                _(
+                    "Check-in batch: unknown keys %(keys)s; use %(known)s.",
+                    keys=", ".join(sorted(map(str, unknown))),
+                    known=", ".join(sorted(CHECK_IN_BATCH_KEYS)),
+                )
+            )
+        key_result_id = item.get("key_result_id")
+        if isinstance(key_result_id, bool) or not isinstance(key_result_id, int):
+            raise UserError(
+                _(
+                    "Key Result: the id of a key result is required, got %r.",
+                    key_result_id,
+                )
+            )
+        if "value" not in item:
+            raise UserError(_("Value: a number is required, got nothing."))
+        kwargs = {key: item[key] for key in item if key != "key_result_id"}
+        return self.browse(key_result_id), kwargs
+
+    def _check_in_if_changed(self, value, confidence, note):
+        """Check in when the value or the confidence differs from the current
+        one, or a note is given; otherwise create nothing (the team check-in
+        wizard records only the lines that changed).
+
+        Returns the id of the new check-in, or False.
+        """
+        self.ensure_one()
+        value_changed = float_compare(value, self.current_value, precision_digits=6)
+        confidence_changed = confidence != self._get_check_in_confidence()
+        if not value_changed and not confidence_changed and not note:
+            return False
+        return self.action_check_in(value, confidence=confidence, note=note)
+
+    def _get_check_in_confidence(self):
+        """Confidence a new check-in starts from: the latest one given, or the
+        check-in default before the first check-in."""
+        self.ensure_one()
+        if self.last_check_in_date:
+            return self.confidence
+        return self.env["okr.check.in"]._fields["confidence"].default(self)
+
+    def _get_check_in_source(self):
+        """'api' for calls that arrive over the external RPC endpoints,
+        'import' for imports, 'manual' otherwise."""
+        if self.env.context.get("import_file"):
+            return "import"
+        # Odoo unbinds the request while it dispatches /jsonrpc and /xmlrpc
+        # calls; the serving thread still knows the URL.
+        url = getattr(threading.current_thread(), "url", "") or ""
+        if urlsplit(url).path.startswith(("/jsonrpc", "/xmlrpc")):
+            return "api"
+        return "manual"
+
+    def _check_check_in_allowed(self, source):
+        """Refuse a check-in on a closed cycle, one by hand on a key result
+        whose value is computed from its source, or one by a user who neither
+        owns nor manages the key result."""
+        self._check_check_in_metric(source)
+        for key_result in self:
+            if (
+                key_result.source in self._get_computed_sources()
+                and source != key_result.source
+            ):
+                raise UserError(
+                    _(
+                        "Key result '%(kr)s' takes its value from %(origin)s: it "
+                        "cannot be checked in by hand. Use 'Refresh from Source' "
+                        "on the key result, or set its Source to Manual.",
+                        kr=key_result.name,
+                        origin=key_result._get_source_label(),
+                    )
+                )
+        for key_result in self:
+            if key_result.cycle_id.state == "closed":
+                raise UserError(
+                    _(
+                        "Key result '%(kr)s': cycle '%(cycle)s' is closed, its "
+                        "check-ins are locked.",
+                        kr=key_result.name,
+                        cycle=key_result.cycle_id.name,
+                    )
+                )
+        forbidden = self - self._filter_check_in_allowed()
+        if forbidden:
+            raise AccessError(
+                _(
+                    "Key result '%(kr)s': you can only check in on key "
+                    "results you own or manage.",
+                    kr=forbidden[0].name,
+                )
+            )
+
+    def _filter_check_in_allowed(self):
+        """The key results the current user may check in on: all for OKR
+        managers, else those they own or manage (owner of the key result or
+        of its objective in their reporting line)."""
+        if self.env.su or self.env.user.has_group("okr_management.group_okr_manager"):
+            return self
+        managed = set(self.env.user._okr_managed_employee_ids())
+        return self.filtered(
+            lambda kr: (
+                kr.owner_id.id in managed or kr.objective_id.owner_id.id in managed
+            )
+        )
+
+    def _filter_checkable_by_hand(self):
+        """The key results the current user may check in on by hand: those
+        whose value is not computed from a source, and that they own or
+        manage. The check-in wizards list these."""
+        computed = self._get_computed_sources()
+        return self.filtered(
+            lambda kr: kr.source not in computed and kr.metric_type != "milestone"
+        )._filter_check_in_allowed()

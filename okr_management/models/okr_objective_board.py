@@ -1,0 +1,264 @@
+import functools
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import get_setting
+
+
+class OkrObjectiveBoard(models.Model):
+    """What the objective board shows on a card beside the objective's own
+    fields: its counts, the focus warning and the key results' overview,
+    read for a whole column in a fixed number of queries, and the read
+    check that keeps opening the board at the cost of one search."""
+
+    _inherit = "okr.objective"
+
+    key_result_count = fields.Integer(compute="_compute_board_counts")
+    manual_key_result_count = fields.Integer(
+        string="Key Results Checked In by Hand",
+        compute="_compute_board_counts",
+        help="Key results that take check-ins: neither computed from a source "
+        "nor from milestones. Without any, the objective offers no Check In.",
+    )
+    overdue_commitment_count = fields.Integer(
+        string="Overdue Commitments",
+        compute="_compute_board_counts",
+        help="Open commitments past their deadline; while there is one, the "
+        "objective is at least At Risk.",
+    )
+    focus_warning = fields.Text(
+        compute="_compute_board_counts",
+        help="Focus rules from the Settings: too many objectives for the owner in "
+        "the cycle, too many key results, or none.",
+    )
+    overdue_milestone_count = fields.Integer(
+        string="Overdue Milestones",
+        compute="_compute_board_counts",
+        help="Open milestones of its key results past their deadline.",
+    )
+    key_result_overview = fields.Text(
+        string="Key Results Overview",
+        compute="_compute_key_result_overview",
+        help="Each key result with its value as it reads (Done / Not done, share "
+        "of milestones done, number and unit).",
+    )
+
+    def _check_access(self, operation):
+        """The read rules, evaluated in one query (the ORM's own search with
+        the same rules, as :meth:`fetch` does for stored fields) instead of
+        record by record in Python: there, the rules' key-result owners and
+        supporting departments are read and matched card by card on every
+        board column. The rules are the same; they are evaluated as a search
+        evaluates them, so a record the board's search returns is a record
+        it may read (one difference with the Python check: an archived
+        supporting department still counts, as it does for the search and
+        for the primary department). Archived key results grant nothing, as
+        in the Python check; records deleted meanwhile are left to the
+        standard check (its MissingError)."""
+        if (
+            operation != "read"
+            or self.env.su
+            or not self._ids
+            or not all(isinstance(record_id, int) for record_id in self._ids)
+            or not self.env["ir.model.access"].check(
+                self._name, operation, raise_exception=False
+            )
+            or not self.env["ir.rule"]._compute_domain(self._name, operation)
+        ):
+            return super()._check_access(operation)
+        # archived objectives are checked too; inside the rules, the archived
+        # key results and departments grant nothing, as in the standard check
+        readable = self._search(
+            [("id", "in", list(set(self._ids))), ("active", "in", (True, False))]
+        )
+        forbidden = self - self.browse(readable)
+        if not forbidden:
+            return None
+        if forbidden.exists() != forbidden:
+            return super()._check_access(operation)
+        return forbidden, functools.partial(
+            self.env["ir.rule"]._make_access_error, operation, forbidden
+        )
+
+    @api.depends(
+        "owner_id",
+        "cycle_id",
+        "state",
+        "key_result_ids",
+        "key_result_ids.source",
+        "key_result_ids.metric_type",
+        "commitment_ids.state",
+        "commitment_ids.date_deadline",
+        "key_result_ids.milestone_ids.state",
+        "key_result_ids.milestone_ids.date_deadline",
+    )
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_board_counts(self):
+        """The card's counts in one fixed query for the whole batch (a board
+        column): its key results (as the reader may read them, so that a
+        count never reveals a hidden one), the open commitments and
+        milestones past their deadline (whoever may read them: a late
+        commitment is the objective's fact), and the objectives of each owner
+        in the cycle (as the reader may read them); then the focus warnings
+        from the Settings' limits."""
+        counts = self._get_board_counts()
+        max_objectives, max_key_results = self._get_focus_limits()
+        today = fields.Date.context_today(self)
+        for objective in self:
+            origin_id = objective._origin.id
+            key_result_count, manual_count = counts["key_results"].get(
+                origin_id, (0, 0)
+            )
+            objective.key_result_count = key_result_count
+            objective.manual_key_result_count = manual_count
+            objective.overdue_milestone_count = counts["milestones"].get(origin_id, 0)
+            if origin_id:
+                overdue_commitments = counts["commitments"].get(origin_id, 0)
+            else:  # a new record (onchange): its commitments in memory
+                overdue_commitments = len(
+                    objective.commitment_ids.filtered(
+                        lambda c, today=today: c._is_overdue_on(today)
+                    )
+                )
+            objective.overdue_commitment_count = overdue_commitments
+            warnings = []
+            owner_count = counts["owners"].get(
+                (objective.cycle_id.id, objective.owner_id.id), 0
+            )
+            if owner_count > max_objectives:
+                warnings.append(
+                    self.env._(
+                        "%(owner)s owns %(count)s objectives in %(cycle)s; focus on "
+                        "at most %(max)s.",
+                        owner=objective.owner_id.name,
+                        count=owner_count,
+                        cycle=objective.cycle_id.name,
+                        max=max_objectives,
+                    )
+                )
+            if key_result_count > max_key_results:
+                warnings.append(
+                    self.env._(
+                        "This objective has %(count)s key results; keep at most "
+                        "%(max)s.",
+                        count=key_result_count,
+                        max=max_key_results,
+                    )
+                )
+            elif origin_id and not key_result_count:
+                warnings.append(
+                    self.env._(
+                        "This objective has no key result: add one to measure it."
+                    )
+                )
+            objective.focus_warning = "\n".join(warnings) or False
+
+    def _get_board_counts(self):
+        """``{"key_results": {objective_id: (count, manual count)},
+        "commitments": {objective_id: overdue}, "milestones": {objective_id:
+        overdue}, "owners": {(cycle_id, owner_id): objectives}}`` of the saved
+        records of ``self``, in one query whatever their number. Each part's
+        records are the ORM's own search (record rules, the archived left
+        out, the overdue rule of commitments and milestones), used as a
+        subquery."""
+        counts = {"key_results": {}, "commitments": {}, "milestones": {}, "owners": {}}
+        real = self._origin.filtered("id")
+        if not real:
+            return counts
+        ids = real.ids
+        key_results = self.env["okr.key.result"]._search([("objective_id", "in", ids)])
+        overdue = [("objective_id", "in", ids), ("is_overdue", "=", True)]
+        commitments = self.env["okr.commitment"].sudo()._search(overdue)
+        milestones = self.env["okr.key.result.milestone"].sudo()._search(overdue)
+        owners = self.env["okr.objective"]._search(
+            [
+                ("cycle_id", "in", real.cycle_id.ids),
+                ("owner_id", "in", real.owner_id.ids),
+                ("state", "!=", "cancelled"),
+            ]
+        )
+        # the grouped columns (the subqueries flush their own)
+        self.env["okr.key.result"].flush_model(
+            ["objective_id", "source", "metric_type"]
+        )
+        self.env["okr.commitment"].flush_model(["objective_id"])
+        self.env["okr.key.result.milestone"].flush_model(["objective_id"])
+        self.flush_model(["cycle_id", "owner_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT 'key_results', objective_id, NULL::int, COUNT(*),
+                       COUNT(*) FILTER (
+                           WHERE NOT (COALESCE(source, '') = ANY(%(computed)s))
+                             AND metric_type IS DISTINCT FROM 'milestone')
+                  FROM okr_key_result WHERE id IN %(key_results)s
+                 GROUP BY objective_id
+                UNION ALL
+                SELECT 'commitments', objective_id, NULL::int, COUNT(*), 0
+                  FROM okr_commitment WHERE id IN %(commitments)s
+                 GROUP BY objective_id
+                UNION ALL
+                SELECT 'milestones', objective_id, NULL::int, COUNT(*), 0
+                  FROM okr_key_result_milestone WHERE id IN %(milestones)s
+                 GROUP BY objective_id
+                UNION ALL
+                SELECT 'owners', cycle_id, owner_id, COUNT(*), 0
+                  FROM okr_objective WHERE id IN %(owners)s
+                 GROUP BY cycle_id, owner_id
+                """,
+                computed=list(self.env["okr.key.result"]._get_computed_sources()),
+                key_results=key_results.subselect(),
+                commitments=commitments.subselect(),
+                milestones=milestones.subselect(),
+                owners=owners.subselect(),
+            )
+        )
+        for part, first, second, count, manual in rows:
+            if part == "key_results":
+                counts[part][first] = (count, manual)
+            elif part == "owners":
+                counts[part][first, second] = count
+            else:
+                counts[part][first] = count
+        return counts
+
+    @api.model
+    def _get_focus_limits(self):
+        """(max objectives per owner and cycle, max key results per objective)."""
+        return (
+            get_setting(self.env, "max_objectives_per_owner"),
+            get_setting(self.env, "max_key_results_per_objective"),
+        )
+
+    @api.depends(
+        "key_result_ids.name",
+        "key_result_ids.value_display",
+        "key_result_ids.sequence",
+    )
+    def _compute_key_result_overview(self):
+        """The key results the reader may read, with their values; those of
+        the saved objectives in one search for the whole batch (a board
+        column), in their order."""
+        saved = [objective.id for objective in self if isinstance(objective.id, int)]
+        key_results_of = defaultdict(lambda: self.env["okr.key.result"])
+        if saved:
+            for key_result in self.env["okr.key.result"].search_fetch(
+                [("objective_id", "in", saved)],
+                ["objective_id", "name", "metric_type", "current_value", "unit"],
+            ):
+                key_results_of[key_result.objective_id.id] |= key_result
+        for objective in self:
+            key_results = (
+                key_results_of[objective.id]
+                if isinstance(objective.id, int)
+                else objective.key_result_ids
+            )
+            objective.key_result_overview = (
+                "\n".join(
+                    f"{key_result.name}: {key_result.value_display}"
+                    for key_result in key_results
+                )
+                or False
+            )
