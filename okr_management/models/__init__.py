@@ -30,5 +30,4 @@ from . import okr_kpi_action
 from . import okr_key_result_kpi_source
 from . import okr_check_in_kpi_source
 from . import okr_key_result_batch_kpi
-from . import okr_board_share_pages
 from . import okr_board_share_tier

@@ -7,22 +7,55 @@ from odoo.tools import format_date
 
 from .okr_kpi import KPI_BOARD_DAYS, KPI_TIER_SELECTION
 
+# the bounds of a page's time on screen, in seconds
+PAGE_INTERVAL_RANGE = (5, 300)
+
 
 class OkrBoardShare(models.Model):
-    """A TV link to a tier board: the public daily KPIs of one tier and
-    scope, each with the days of its month, the open actions of the board and
-    those escalated to it, and, from tier 2 up, the roll-up of the tiers
-    below (share of green days and open actions per department)."""
+    """Pages and tier boards of the TV board.
+
+    Pages: when the tiles do not fit the screen they are shown page by page,
+    each for the link's interval, with a page indicator; no tile is ever cut.
+    Archived objectives and key results never show.
+
+    Tier boards: a link to the public daily KPIs of one tier and scope, each
+    with the days of its month, the open actions of the board and those
+    escalated to it, and, from tier 2 up, the roll-up of the tiers below
+    (share of green days and open actions per department)."""
 
     _inherit = "okr.board.share"
 
     scope = fields.Selection(
         selection_add=[("tier", "Tier Board")], ondelete={"tier": "cascade"}
     )
+    page_interval = fields.Integer(
+        string="Seconds per Page",
+        default=15,
+        required=True,
+        help="When the tiles do not fit the screen, the board shows them page "
+        "by page, each this many seconds.",
+    )
+
     tier = fields.Selection(
         KPI_TIER_SELECTION,
         help="With the scope Tier Board: the tier whose daily KPIs the board shows.",
     )
+
+    @api.constrains("page_interval")
+    def _check_page_interval(self):
+        low, high = PAGE_INTERVAL_RANGE
+        for share in self:
+            if not low <= share.page_interval <= high:
+                raise ValidationError(
+                    self.env._(
+                        "TV board %(name)s: Seconds per Page must lie between "
+                        "%(low)s and %(high)s (got %(value)s).",
+                        name=share.name,
+                        low=low,
+                        high=high,
+                        value=share.page_interval,
+                    )
+                )
 
     @api.constrains("scope", "tier")
     def _check_tier(self):
@@ -46,11 +79,22 @@ class OkrBoardShare(models.Model):
             name for name in (tier_label, self.department_id.name) if name
         )
 
+    def _get_key_result_domain(self):
+        # archived key results and objectives are history, not the board
+        return [
+            *super()._get_key_result_domain(),
+            ("active", "=", True),
+            ("objective_id.active", "=", True),
+        ]
+
     def _get_board_data(self):
         self.ensure_one()
-        if self.scope != "tier":
-            return super()._get_board_data()
-        return self._get_tier_board_data()
+        if self.scope == "tier":
+            return self._get_tier_board_data()
+        data = super()._get_board_data()
+        data["page_interval"] = self.page_interval
+        data["labels"]["page"] = self.env._("Page")
+        return data
 
     # ------------------------------------------------------------------
     # The tier board

@@ -148,11 +148,14 @@ class OkrKpiAction(models.Model):
 
     @api.model
     def _red_day_text(self, value):
+        # figures formatted first: the translation extractor reads literals
+        number = f"{value.value:g}"
+        unit = f" {value.kpi_id.unit}" if value.kpi_id.unit else ""
         text = self.env._(
             "Red on %(date)s: %(value)s%(unit)s (green band %(band)s).",
             date=format_date(self.env, value.date),
-            value=f"{value.value:g}",
-            unit=f" {value.kpi_id.unit}" if value.kpi_id.unit else "",
+            value=number,
+            unit=unit,
             band=value.kpi_id.band_display or "-",
         )
         if value.note:

@@ -54,9 +54,7 @@ class OkrKpiValue(models.Model):
         help="The reference an integration gave this reading: sent again for "
         "the same KPI, it returns this value and changes nothing.",
     )
-    action_id = fields.Many2one(
-        "okr.kpi.action", string="Action", index="btree_not_null", readonly=True
-    )
+    action_id = fields.Many2one("okr.kpi.action", index="btree_not_null", readonly=True)
     company_id = fields.Many2one(related="kpi_id.company_id", store=True, index=True)
     department_id = fields.Many2one(
         related="kpi_id.department_id", store=True, index=True

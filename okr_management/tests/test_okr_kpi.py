@@ -10,7 +10,7 @@ from unittest.mock import patch
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import mute_logger
 
 from .common import OkrTestCommon
@@ -243,7 +243,7 @@ class TestOkrKpi(OkrTestCommon):
 
         def escalate(records):
             if failing in records:
-                raise UserError("broken")
+                raise ValueError("broken")
             return original(records)
 
         with patch.object(type(actions), "_escalate", escalate):
@@ -639,3 +639,46 @@ class TestOkrKpiMeeting(OkrTestCommon):
         form = Form(self.env(user=self.user_qa)["okr.kpi.entry"])
         form.tier = "1"
         self.assertEqual(len(form.line_ids), 0)
+
+
+@tagged("post_install", "-at_install")
+class TestOkrKpiMeetingBrowser(OkrTestCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Kpi = cls.env["okr.kpi"]
+        for name in ("Scrap rate line 9", "Near misses line 9"):
+            kpi = Kpi.create(
+                {
+                    "name": name,
+                    "department_id": cls.dep_prod.id,
+                    "user_id": cls.user_worker.id,
+                    "band_max": 2.0,
+                }
+            )
+            kpi.action_record(3.0, date=cls.today - timedelta(days=1))
+
+    def test_meeting_steps_forward_with_the_keyboard(self):
+        code = """
+        const counter = () => document.querySelector('.o_okr_meeting_counter')
+            .textContent.replace(/\\s+/g, ' ').trim();
+        const first = counter();
+        const name = document.querySelector('.o_okr_meeting_slide h2').textContent;
+        document.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight'}));
+        setTimeout(() => {
+            const second = counter();
+            if (first.startsWith('1 /') && second.startsWith('2 /')
+                    && name === 'Scrap rate line 9') {
+                console.log('test successful');
+            } else {
+                console.error(`meeting: ${first} -> ${second}, ${name}`);
+            }
+        }, 500);
+        """
+        self.browser_js(
+            "/odoo/action-okr_management.okr_kpi_action_meeting",
+            code,
+            ready="!!document.querySelector('.o_okr_meeting_slide')",
+            login=self.user_lead.login,
+            timeout=90,
+        )
