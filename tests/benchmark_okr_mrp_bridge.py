@@ -21,6 +21,10 @@ next to the time:
   queries for its two events (the closed time log, the finished work order),
   refreshed once as ``button_finish`` does (the affected key results, their
   scopes, the aggregates, the notes), and each event alone;
+- the planned landing of the 500 key results after a plan change (their
+  planned value and status recomputed), with 500 and then 5,000 confirmed
+  orders planned inside the period: the query count must not grow with the
+  planned orders;
 - Odoo's own work-center OEE (``mrp.workcenter.oee``, last month) over the 20
   work centers, side by side with the registry's OEE aggregate of 20 key
   results scoped on one work center each over the same period, and whether the
@@ -47,6 +51,8 @@ KEY_RESULTS = 500
 WORKORDERS_FIRST = 5000
 WORKORDERS_TOTAL = 50000
 INSPECTIONS = 10000
+PLANNED_FIRST = 500
+PLANNED_TOTAL = 5000
 SCRAPS = 2000
 LOSSES = 10000
 # the day of row g: spread over the last 27 days
@@ -319,6 +325,67 @@ def seed_production(env, templates, first_wo, wo_count):
     return wo_ids
 
 
+def seed_planned(env, templates, first_mo, mo_count):
+    """``mo_count`` confirmed manufacturing orders planned to end inside the
+    running period (some after their deadline), two open work orders each."""
+    params = {
+        "now": datetime.now().replace(microsecond=0),
+        "wc_ids": templates["workcenters"].ids,
+        "product_ids": templates["products"].ids,
+        "offset": first_mo,
+    }
+    mo_ids = clone_rows(
+        env,
+        "mrp_production",
+        templates["production"].id,
+        mo_count,
+        {
+            "name": "'BENCH/PLAN/' || g",
+            "state": "'confirmed'",
+            "product_id": "(%(product_ids)s::int[])[(g %% 10) + 1]",
+            "product_qty": "1 + g %% 10",
+            "date_start": "%(now)s + (g %% 25) * interval '1 day'",
+            "date_finished": "%(now)s + (g %% 25) * interval '1 day' "
+            "+ interval '2 hour'",
+            "date_deadline": "%(now)s + (g %% 25 + g %% 3 - 1) * interval '1 day'",
+        },
+        params,
+    )
+    params.update(mo_ids=mo_ids, offset=2 * first_mo)
+    clone_rows(
+        env,
+        "mrp_workorder",
+        templates["workorder"].id,
+        2 * mo_count,
+        {
+            "name": "'Bench planned op ' || g",
+            "production_id": "(%(mo_ids)s::int[])[((g - 1 - %(offset)s) / 2) + 1]",
+            "workcenter_id": "(%(wc_ids)s::int[])[(g %% 20) + 1]",
+            "product_id": "(%(product_ids)s::int[])[(((g - 1) / 2 + 1) %% 10) + 1]",
+            "state": "'ready'",
+            "qty_produced": "0",
+            "duration": "0",
+            "duration_expected": "40",
+            "date_finished": "NULL",
+            "date_start": "NULL",
+            "leave_id": "NULL",
+        },
+        params,
+    )
+    env.invalidate_all()
+    return mo_ids
+
+
+def measure_plan(env, key_results, label):
+    """The planned landing of ``key_results`` after a plan change, as an
+    order's confirmation or rescheduling triggers it (status included)."""
+    key_results = key_results.with_env(env)
+    with Measure(env, label) as measure:
+        key_results.write({"plan_refresh_date": datetime.now()})
+        key_results.mapped("planned_value")
+    return measure
+
+
 def seed_key_results(env, templates, explicit_wo_ids):
     from odoo.addons.okr_mrp_bridge.sources import get_source_keys
 
@@ -479,6 +546,49 @@ def run(config_path, db_name):
             f"  queries with {WORKORDERS_FIRST} vs {done} work orders: "
             f"{small.queries} vs {large.queries} "
             f"({'constant' if small.queries == large.queries else 'DIFFERENT'})"
+        )
+        cr.commit()
+
+        print(f"Planned landing ({len(key_results)} key results):")
+        seed_planned(env, templates, 0, PLANNED_FIRST)
+        cr.execute("ANALYZE")
+        cr.commit()
+        measure_plan(
+            env, key_results, f"planned landing, {PLANNED_FIRST} planned MOs, first"
+        )
+        small_plan = measure_plan(
+            env, key_results, f"planned landing, {PLANNED_FIRST} planned MOs"
+        )
+        cr.commit()
+        seed_planned(env, templates, PLANNED_FIRST, PLANNED_TOTAL - PLANNED_FIRST)
+        cr.execute("ANALYZE")
+        cr.commit()
+        measure_plan(
+            env, key_results, f"planned landing, {PLANNED_TOTAL} planned MOs, first"
+        )
+        large_plan = measure_plan(
+            env, key_results, f"planned landing, {PLANNED_TOTAL} planned MOs"
+        )
+        cr.execute(
+            "SELECT count(*), count(*) FILTER (WHERE has_planned_value), "
+            "count(*) FILTER (WHERE plan_misses_target) FROM okr_key_result "
+            "WHERE id = ANY(%s)",
+            [key_results.ids],
+        )
+        total, with_plan, short = cr.fetchone()
+        RESULTS["ratios"].append(
+            {
+                "what": f"planned landing queries, {PLANNED_FIRST} vs "
+                f"{PLANNED_TOTAL} planned orders ({with_plan} of {total} key "
+                f"results with a plan, {short} short of target)",
+                "value": f"{small_plan.queries} vs {large_plan.queries}",
+            }
+        )
+        constant = small_plan.queries == large_plan.queries
+        print(
+            f"  queries with {PLANNED_FIRST} vs {PLANNED_TOTAL} planned orders: "
+            f"{small_plan.queries} vs {large_plan.queries} "
+            f"({'constant' if constant else 'DIFFERENT'})"
         )
         cr.commit()
 

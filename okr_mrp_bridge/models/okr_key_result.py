@@ -15,7 +15,6 @@ from ..sources.base import (
 
 _logger = logging.getLogger(__name__)
 
-# context key: the off-track notice being posted names the status' reason
 # cr.cache key of the events collected by _batch_events
 EVENT_BATCH = "okr_mrp_bridge.event_batch"
 # what a refresh reads of the key results it finds

@@ -7,6 +7,9 @@ from odoo.tests import tagged
 
 from .common import OkrMrpTestCommon
 
+# the planned landing of a batch of key results after a plan change
+QUERIES = 13
+
 
 @tagged("post_install", "-at_install")
 class TestPlannedValue(OkrMrpTestCommon):
@@ -142,3 +145,84 @@ class TestPlannedValue(OkrMrpTestCommon):
         key_result.invalidate_recordset()
         self.assertEqual(key_result.planned_value, 0)
         self.assertEqual(key_result.status_reason, "the plan does not reach the target")
+
+
+@tagged("post_install", "-at_install")
+class TestPlannedValueQueries(OkrMrpTestCommon):
+    """The planned landing is computed in a fixed number of queries, whatever
+    the number of orders planned behind it."""
+
+    def _key_results(self):
+        key_results = self.env["okr.key.result"]
+        for source, vals in (
+            ("mrp_produced_qty", {}),
+            ("mrp_produced_qty", {"product_ids": [Command.set(self.product.ids)]}),
+            ("mrp_on_time_rate", {}),
+            (
+                "mrp_lead_time_days",
+                {"direction": "decrease", "start_value": 10, "target_value": 1},
+            ),
+            ("mrp_yield", {"start_value": 50}),
+        ):
+            key_results |= self._create_key_result(
+                source, workcenter_ids=[Command.set(self.wc_assembly.ids)], **vals
+            )
+        return key_results
+
+    def _plan_orders(self, count):
+        deadline = fields.Datetime.now() + timedelta(days=2)
+        for _index in range(count):
+            self._confirm_production(2, deadline=deadline)
+
+    def _recompute_plan(self, key_results):
+        """What an order's confirmation or rescheduling sets off: the planned
+        landing of the key results it feeds, and their status."""
+        key_results.write({"plan_refresh_date": fields.Datetime.now()})
+        key_results.mapped("planned_value")
+        self.env.flush_all()
+
+    def test_planned_value_query_count_pinned(self):
+        """Their scopes in one query; per family the done and the planned
+        records, each aggregated once (work orders: the planned ones grouped,
+        their orders' quantities, the done ones and their scraps;
+        manufacturing orders: one query each); the status' own reads. The same
+        count with six times the planned orders."""
+        key_results = self._key_results()
+        self._produce(3)
+        for planned_orders in (1, 5):
+            self._plan_orders(planned_orders)
+            self._recompute_plan(key_results)  # warm-up: values and statuses set
+            # okr_management's pre-commit work of the warm-up (badges) done
+            self.cr.flush()
+            self._recompute_plan(key_results)
+            self.cr.flush()
+            self.env.invalidate_all()
+            with self.assertQueryCount(__system__=QUERIES):
+                self._recompute_plan(key_results)
+        self.assertEqual(key_results[0].planned_value, 3 + 6 * 2)
+
+
+@tagged("post_install", "-at_install")
+class TestPlanShortNotice(OkrMrpTestCommon):
+    def test_off_track_notice_names_the_plan(self):
+        """A key result that goes off track while its plan misses the target:
+        the manager's notice says so."""
+        self._produce(10)
+        key_result = self._create_key_result(
+            "mrp_produced_qty",
+            product_ids=[Command.set(self.product.ids)],
+            target_value=10,
+        )
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.assertEqual(key_result.status, "on_track")
+        # the status change is announced by tracking
+        key_result.with_context(tracking_disable=False).target_value = 100
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.assertEqual(key_result.status, "off_track")
+        notice = key_result.message_ids.filtered(
+            lambda message: "went off track" in str(message.body)
+        )
+        self.assertEqual(len(notice), 1)
+        self.assertIn("the plan does not reach the target", str(notice.body))
