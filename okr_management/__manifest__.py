@@ -53,6 +53,7 @@
         "demo/okr_template_demo.xml",
         "demo/okr_role_users_demo.xml",
         "demo/okr_factory_quarter_demo.xml",
+        "demo/okr_kpi_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,5 +1,6 @@
 import calendar
 import math
+import random
 from datetime import timedelta
 
 from markupsafe import Markup, escape
@@ -619,3 +620,49 @@ class OkrKpi(models.Model):
             "target": "fullscreen",
             "params": {"tier": "1"},
         }
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+    @api.model
+    def _demo_generate_history(self, specs, days=KPI_BOARD_DAYS):
+        """Demo only: ``days`` of values up to today for the KPIs of
+        ``specs`` (``{xml id: (typical value, spread, decimals, closes)}``), as
+        their owners record them. Red days open actions; owners who close
+        close most of them two days later, the others leave them open and
+        those past their due date escalate, as the cron would do."""
+        today = fields.Date.context_today(self)
+        Value = self.env["okr.kpi.value"]
+        for xml_id, (typical, spread, decimals, closes) in specs.items():
+            kpi = self.env.ref(xml_id)
+            rng = random.Random(xml_id)
+            for offset in range(days - 1, -1, -1):
+                day = today - timedelta(days=offset)
+                value = round(max(rng.gauss(typical, spread), 0.0), decimals)
+                record = (
+                    Value.with_user(kpi.user_id)
+                    .sudo()
+                    .create(
+                        {
+                            "kpi_id": kpi.id,
+                            "date": day,
+                            "value": value,
+                            "user_id": kpi.user_id.id,
+                        }
+                    )
+                )
+                action = record.action_id
+                if action and action.date_open == day:
+                    # a red day of the past was due then, not from today
+                    action.date_due = day + timedelta(days=kpi.action_due_days)
+                    action.activity_ids.date_deadline = action.date_due
+                limit = day - timedelta(days=2)
+                open_action = kpi.action_ids.filtered(
+                    lambda a, limit=limit: a.state == "open" and a.date_open <= limit
+                )
+                if closes and open_action and rng.random() < 0.7:
+                    open_action.with_user(kpi.user_id).action_close(
+                        note=self.env._("Cause found and fixed at the line.")
+                    )
+        self.env["okr.kpi.action"]._cron_escalate_overdue()
+        return True
