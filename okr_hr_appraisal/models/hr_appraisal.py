@@ -27,7 +27,11 @@ OKR_PERIOD_FIELDS = {"okr_period_start", "okr_period_end"}
 
 
 class HrAppraisal(models.Model):
-    _inherit = "hr.appraisal"
+    _name = "hr.appraisal"
+    _inherit = ["hr.appraisal", "okr.system.fields.mixin"]
+    _okr_system_fields = tuple(OKR_REFERENCE_FIELDS)
+    # the fields of hr_appraisal_oca are its own to guard
+    _okr_system_computed_fields = False
 
     okr_period_start = fields.Date(
         string="OKR Period Start",
@@ -244,23 +248,23 @@ class HrAppraisal(models.Model):
 
     @api.model
     def _check_okr_reference_untouched(self, vals):
-        if self.env.su:
-            return
-        fields_written = OKR_REFERENCE_FIELDS & set(vals)
-        if fields_written:
-            raise AccessError(
-                _(
-                    "The OKR reference of an appraisal (%(fields)s) is taken "
-                    "from the employee's key results and frozen when the "
-                    "appraisal is completed: it cannot be written by hand.",
-                    fields=", ".join(
-                        sorted(
-                            self._fields[name]._description_string(self.env)
-                            for name in fields_written
-                        )
-                    ),
-                )
+        self._check_system_fields(vals)
+
+    @api.model
+    def _get_system_fields_error(self, field_names):
+        return AccessError(
+            _(
+                "The OKR reference of an appraisal (%(fields)s) is taken "
+                "from the employee's key results and frozen when the "
+                "appraisal is completed: it cannot be written by hand.",
+                fields=", ".join(
+                    sorted(
+                        self._fields[name]._description_string(self.env)
+                        for name in field_names
+                    )
+                ),
             )
+        )
 
     def _okr_may_set_period(self):
         """HR officers and the appraisal's managers choose the OKR period;

@@ -27,6 +27,7 @@ class OkrAppraisalLine(models.Model):
     """
 
     _name = "okr.appraisal.line"
+    _inherit = ["okr.system.fields.mixin"]
     _description = "OKR Reference Line of an Appraisal"
     _order = "appraisal_id, cycle_date_start desc, objective_name, key_result_name, id"
 
@@ -247,12 +248,20 @@ class OkrAppraisalLine(models.Model):
     def _check_written_by_okr(self):
         """The reference is a snapshot our code takes: refuse every other
         writer, whatever their groups (RPC, imports, one2many commands)."""
-        if not self.env.su:
-            raise AccessError(
-                _(
-                    "The OKR key results of an appraisal are taken from the "
-                    "employee's key results when the appraisal is refreshed, "
-                    "completed or reopened: they cannot be created, changed "
-                    "or deleted by hand."
-                )
+        self._check_system_fields(self._fields)
+
+    @api.model
+    def _get_system_fields(self):
+        # every field of a line: the line as a whole is the system's
+        return set(self._fields)
+
+    @api.model
+    def _get_system_fields_error(self, field_names):
+        return AccessError(
+            _(
+                "The OKR key results of an appraisal are taken from the "
+                "employee's key results when the appraisal is refreshed, "
+                "completed or reopened: they cannot be created, changed "
+                "or deleted by hand."
             )
+        )

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 
 class OkrAppraisalReportExport(models.TransientModel):
     _name = "okr.appraisal.report.export"
+    _inherit = ["okr.system.fields.mixin"]
     _description = "Export the OKR and Appraisal Linkage Report to XLSX"
 
     date_from = fields.Date(string="Appraisals From")
@@ -54,8 +55,11 @@ class OkrAppraisalReportExport(models.TransientModel):
             {
                 "name": "okr_appraisal_linkage.xlsx",
                 "datas": base64.b64encode(self._build_xlsx(rows)),
-                "res_model": self._name,
-                "res_id": self.id,
+                # the rows its user may read: the file is theirs alone (an
+                # attachment without a record is readable by its creator only)
+                "res_model": False,
+                "res_id": False,
+                "public": False,
                 "mimetype": "application/vnd.openxmlformats-officedocument."
                 "spreadsheetml.sheet",
             }

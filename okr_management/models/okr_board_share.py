@@ -27,11 +27,13 @@ class OkrBoardShare(models.Model):
     """
 
     _name = "okr.board.share"
+    _inherit = ["okr.system.fields.mixin"]
     _description = "OKR TV Board Link"
     _order = "create_date desc, id desc"
     _check_company_auto = True
     # written by the suite only: the token at creation, the revocation
-    _system_fields = frozenset({"token", "state", "revoked_date", "revoked_by_id"})
+    _okr_system_fields = ("token", "state", "revoked_date", "revoked_by_id")
+    _okr_system_computed_fields = False
 
     name = fields.Char(required=True, help="Where the board is shown, e.g. Hall 2.")
     scope = fields.Selection(
@@ -106,25 +108,20 @@ class OkrBoardShare(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._check_system_fields(vals)
+        self._check_system_fields(set().union(*vals_list))
         return super().create(vals_list)
 
-    def _check_system_fields(self, vals):
+    @api.model
+    def _get_system_fields_error(self, field_names):
         """The token comes from :func:`secrets` and a revocation is final:
         nobody chooses or undoes them over RPC."""
-        forbidden = self._system_fields.intersection(vals)
-        if forbidden and not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "TV board link: %(fields)s cannot be written; the token "
-                    "is drawn at creation and Revoke stops the link for good.",
-                    fields=", ".join(
-                        self._fields[name]._description_string(self.env)
-                        for name in sorted(forbidden)
-                    ),
-                )
+        return AccessError(
+            self.env._(
+                "TV board link: %(fields)s cannot be written; the token "
+                "is drawn at creation and Revoke stops the link for good.",
+                fields=self._okr_field_labels(field_names),
             )
+        )
 
     def write(self, vals):
         self._check_system_fields(vals)

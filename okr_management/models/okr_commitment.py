@@ -20,8 +20,10 @@ class OkrCommitment(models.Model):
 
     _name = "okr.commitment"
     _description = "OKR Commitment"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "okr.system.fields.mixin"]
     _order = "date_deadline, id"
+    _okr_system_fields = tuple(COMMITMENT_ACTION_FIELDS)
+    _okr_system_computed_fields = False
 
     name = fields.Char(string="Deliverable", required=True, tracking=True)
     objective_id = fields.Many2one(
@@ -233,15 +235,16 @@ class OkrCommitment(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        # a new commitment is open, not done nor escalated
+        self._check_system_fields(
+            {
+                name
+                for vals in vals_list
+                for name in COMMITMENT_ACTION_FIELDS & set(vals)
+                if vals[name] and (name != "state" or vals[name] != "open")
+            }
+        )
         if not self.env.su:
-            for vals in vals_list:
-                given = {
-                    name
-                    for name in COMMITMENT_ACTION_FIELDS & set(vals)
-                    if vals[name] and (name != "state" or vals[name] != "open")
-                }
-                if given:
-                    self._raise_action_fields()
             self._check_objective_rights(
                 self.env["okr.objective"].browse(
                     {vals.get("objective_id") for vals in vals_list} - {None, False}
@@ -250,9 +253,8 @@ class OkrCommitment(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_system_fields(vals)
         if not self.env.su:
-            if COMMITMENT_ACTION_FIELDS & set(vals):
-                self._raise_action_fields()
             objectives = self.objective_id
             if vals.get("objective_id"):
                 objectives |= self.env["okr.objective"].browse(vals["objective_id"])
@@ -292,8 +294,9 @@ class OkrCommitment(models.Model):
                 )
             ) from error
 
-    def _raise_action_fields(self):
-        raise UserError(
+    @api.model
+    def _get_system_fields_error(self, field_names):
+        return UserError(
             _(
                 "The State, Done On and Escalated On of a commitment are set by "
                 "its buttons (Done, Cancel, Reopen) and by the escalation, not "

@@ -9,6 +9,11 @@ from ..tools import run_isolated
 MILESTONE_SYSTEM_FIELDS = frozenset(
     {"state", "date_done", "notified_deadline", "overdue_activity_id"}
 )
+# a milestone stays on the key result it was created on, as a check-in does
+MILESTONE_GIVEN_FIELDS = frozenset({"key_result_id"})
+# the weights of a key result's milestones are summed: bounded, they cannot
+# overflow the sum
+MAX_MILESTONE_WEIGHT = 1000.0
 
 
 class OkrKeyResultMilestone(models.Model):
@@ -21,8 +26,17 @@ class OkrKeyResultMilestone(models.Model):
     """
 
     _name = "okr.key.result.milestone"
+    _inherit = ["okr.system.fields.mixin"]
     _description = "OKR Key Result Milestone"
     _order = "key_result_id, sequence, date_deadline, id"
+    _okr_system_fields = tuple(MILESTONE_SYSTEM_FIELDS | MILESTONE_GIVEN_FIELDS)
+    _sql_constraints = [
+        (
+            "weight_range",
+            f"CHECK(weight > 0 AND weight <= {MAX_MILESTONE_WEIGHT})",
+            "The Weight of a milestone lies above 0 and up to 1000.",
+        ),
+    ]
 
     key_result_id = fields.Many2one(
         "okr.key.result",
@@ -123,15 +137,20 @@ class OkrKeyResultMilestone(models.Model):
     @api.constrains("weight")
     def _check_weight(self):
         for milestone in self:
-            if not math.isfinite(milestone.weight) or milestone.weight <= 0:
-                raise ValidationError(
-                    _(
-                        "Milestone '%(milestone)s': the Weight must be a finite "
-                        "number greater than 0 (got %(weight)s).",
-                        milestone=milestone.name,
-                        weight=milestone.weight,
-                    )
+            milestone._check_weight_value(milestone.name, milestone.weight)
+
+    @api.model
+    def _check_weight_value(self, name, weight):
+        if not (math.isfinite(weight) and 0 < weight <= MAX_MILESTONE_WEIGHT):
+            raise ValidationError(
+                _(
+                    "Milestone '%(milestone)s': the Weight must be a finite "
+                    "number greater than 0 and up to %(max)s (got %(weight)s).",
+                    milestone=name,
+                    max=MAX_MILESTONE_WEIGHT,
+                    weight=weight,
                 )
+            )
 
     @api.constrains("date_deadline", "key_result_id")
     def _check_date_deadline(self):
@@ -171,7 +190,18 @@ class OkrKeyResultMilestone(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_milestone_system_fields(set().union(*vals_list))
+        # the key result is given at creation, never changed afterwards
+        self._check_system_fields(set().union(*vals_list) - MILESTONE_GIVEN_FIELDS)
+        for vals in vals_list:
+            # before the insert, which the database's check would refuse
+            weight = self._okr_number_of(self._fields["weight"], vals.get("weight"))
+            if weight is not None:
+                self._check_weight_value(vals.get("name"), weight)
+        self._check_key_results_plannable(
+            self.env["okr.key.result"].browse(
+                {vals.get("key_result_id") for vals in vals_list} - {None, False}
+            )
+        )
         milestones = super().create(vals_list)
         milestones.key_result_id._sync_value_from_milestones(
             _(
@@ -182,7 +212,8 @@ class OkrKeyResultMilestone(models.Model):
         return milestones
 
     def write(self, vals):
-        self._check_milestone_system_fields(vals)
+        self._check_system_fields(vals)
+        self._check_key_results_plannable(self.key_result_id)
         moved = self.key_result_id if "key_result_id" in vals else None
         result = super().write(vals)
         if {"weight", "key_result_id"} & set(vals):
@@ -196,6 +227,7 @@ class OkrKeyResultMilestone(models.Model):
         return result
 
     def unlink(self):
+        self._check_key_results_plannable(self.key_result_id)
         key_results = self.key_result_id
         names = ", ".join(self.mapped("name"))
         result = super().unlink()
@@ -205,21 +237,23 @@ class OkrKeyResultMilestone(models.Model):
         return result
 
     @api.model
-    def _check_milestone_system_fields(self, field_names):
-        if self.env.su:
-            return
-        forbidden = MILESTONE_SYSTEM_FIELDS & set(field_names)
-        if forbidden:
-            raise AccessError(
-                _(
-                    "Milestones: %(fields)s cannot be written; use Mark Done or "
-                    "Reopen.",
-                    fields=", ".join(
-                        self._fields[name]._description_string(self.env)
-                        for name in sorted(forbidden)
-                    ),
-                )
+    def _check_key_results_plannable(self, key_results):
+        """Adding, changing or deleting a milestone changes the figure of its
+        key result: the rule of a check-in applies (an open cycle, a key
+        result the user owns or manages, or an OKR Manager)."""
+        if not self.env.su:
+            key_results._check_check_in_allowed("milestone")
+
+    @api.model
+    def _get_system_fields_error(self, field_names):
+        return AccessError(
+            _(
+                "Milestones: %(fields)s cannot be written; use Mark Done or "
+                "Reopen, and add a new milestone rather than moving one to "
+                "another key result.",
+                fields=self._okr_field_labels(field_names),
             )
+        )
 
     # ------------------------------------------------------------------
     # Actions

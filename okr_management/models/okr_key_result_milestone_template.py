@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 
 class OkrKeyResultMilestoneTemplate(models.Model):
     _name = "okr.key.result.milestone.template"
+    _inherit = ["okr.system.fields.mixin"]
     _description = "OKR Key Result Milestone Template"
     _order = "key_result_template_id, sequence, deadline_days, id"
 

@@ -7,6 +7,7 @@ from .okr_key_result import DIRECTION_SELECTION
 
 class OkrKeyResultTemplate(models.Model):
     _name = "okr.key.result.template"
+    _inherit = ["okr.system.fields.mixin"]
     _description = "OKR Key Result Template"
     _order = "objective_template_id, sequence, id"
 

@@ -5,6 +5,7 @@ from .okr_objective import LEVEL_SELECTION
 
 class OkrObjectiveTemplate(models.Model):
     _name = "okr.objective.template"
+    _inherit = ["okr.system.fields.mixin"]
     _description = "OKR Objective Template"
     _order = "sequence, name, id"
 

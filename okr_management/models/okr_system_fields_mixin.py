@@ -1,15 +1,38 @@
+import math
+
 from odoo import _, api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
+from odoo.fields import Command
+
+NUMERIC_FIELD_TYPES = ("float", "integer", "monetary")
+# a PostgreSQL integer column
+INTEGER_RANGE = (-(2**31), 2**31 - 1)
+# far beyond any OKR figure, far below what a sum of them can overflow
+FLOAT_LIMIT = 1e15
+# transient records referring to these models show their figures: the caller
+# must be allowed to read what they refer to
+OKR_READ_CHECKED_PREFIXES = ("okr.", "hr.appraisal")
 
 
 class OkrSystemFieldsMixin(models.AbstractModel):
-    """Fields that only the suite's own code writes.
+    """Fields that only the suite's own code writes, and numbers that are
+    numbers.
 
     Computed figures (progress, status, current value, forecast...) and the
     facts and grades a model lists in ``_okr_system_fields`` are refused in
     ``create`` and ``write`` unless the call runs as superuser, which only
     server code can do: RPC, imports and the web client always go through
     here with the user's rights.
+
+    Every value given to a Float, Integer or Monetary field in ``create`` or
+    ``write`` is checked before the ORM converts it: a text that is not a
+    number, NaN, infinity or a value out of range is refused with a
+    ValidationError naming the field, whoever writes it (form, import, RPC).
+
+    On transient models (wizards and their lines) the records given to an
+    OKR relational field, in ``create``, ``write``, ``default_get`` and
+    ``onchange``, must be readable by the caller: a wizard never shows the
+    figures of a key result its user may not read.
     """
 
     _name = "okr.system.fields.mixin"
@@ -18,13 +41,20 @@ class OkrSystemFieldsMixin(models.AbstractModel):
     # Beside the read-only computed and related fields: the facts and grades
     # of the model that are written by its actions only.
     _okr_system_fields = ()
+    # False on models of other modules extended by the suite: only the
+    # fields listed in _okr_system_fields are the suite's to guard.
+    _okr_system_computed_fields = True
 
+    # ------------------------------------------------------------------
+    # Fields only the suite writes
+    # ------------------------------------------------------------------
     @api.model
     def _get_system_fields(self):
         names = set(self._okr_system_fields)
-        for name, field in self._fields.items():
-            if (field.compute or field.related) and field.readonly:
-                names.add(name)
+        if self._okr_system_computed_fields:
+            for name, field in self._fields.items():
+                if (field.compute or field.related) and field.readonly:
+                    names.add(name)
         return names
 
     @api.model
@@ -34,14 +64,175 @@ class OkrSystemFieldsMixin(models.AbstractModel):
             return
         forbidden = sorted(set(field_names) & self._get_system_fields())
         if forbidden:
-            raise AccessError(
+            raise self._get_system_fields_error(forbidden)
+
+    @api.model
+    def _get_system_fields_error(self, field_names):
+        """The error refusing ``field_names``; models say how their facts are
+        recorded instead."""
+        return AccessError(
+            _(
+                "%(model)s: %(fields)s cannot be written: the OKR suite "
+                "computes or records them itself.",
+                model=self._description,
+                fields=self._okr_field_labels(field_names),
+            )
+        )
+
+    @api.model
+    def _okr_field_labels(self, field_names):
+        return ", ".join(
+            self._fields[name]._description_string(self.env)
+            for name in sorted(field_names)
+        )
+
+    # ------------------------------------------------------------------
+    # Numbers
+    # ------------------------------------------------------------------
+    @api.model
+    def _check_numeric_values(self, vals):
+        """Before the ORM converts ``vals``: refuse a value of a numeric field
+        that is not a number (the conversion would raise a bare ValueError),
+        or an integer the database cannot hold, naming the field. NaN,
+        infinity and floats out of range are refused once the model's own
+        constraints had their say (see :meth:`_validate_fields`)."""
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if field is None or field.type not in NUMERIC_FIELD_TYPES:
+                continue
+            if value is False or value is None:
+                continue
+            number = self._okr_number_of(field, value)
+            if number is None:
+                raise ValidationError(
+                    _(
+                        "%(model)s: the %(field)s must be a number (got %(value)r).",
+                        model=self._description,
+                        field=field._description_string(self.env),
+                        value=value if isinstance(value, str) else type(value).__name__,
+                    )
+                )
+            if field.type == "integer":
+                self._check_number_in_range(field, number)
+
+    @api.model
+    def _check_number_in_range(self, field, number):
+        low, high = (
+            INTEGER_RANGE if field.type == "integer" else (-FLOAT_LIMIT, FLOAT_LIMIT)
+        )
+        if not (math.isfinite(number) and low <= number <= high):
+            raise ValidationError(
                 _(
-                    "%(model)s: %(fields)s cannot be written: the OKR suite "
-                    "computes or records them itself.",
+                    "%(model)s: the %(field)s must be a finite number "
+                    "between %(low)s and %(high)s (got %(value)s).",
                     model=self._description,
-                    fields=", ".join(
-                        self._fields[name]._description_string(self.env)
-                        for name in forbidden
-                    ),
+                    field=field._description_string(self.env),
+                    low=f"{low:g}",
+                    high=f"{high:g}",
+                    value=number,
                 )
             )
+
+    @api.model
+    def _okr_number_of(self, field, value):
+        """``value`` as the number the ORM would store (NaN and infinity
+        included); None when it is not a number."""
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, str):
+            try:
+                value = float(value) if field.type != "integer" else int(value)
+            except ValueError:
+                return None
+        if isinstance(value, int | float):
+            return value
+        return None
+
+    def _validate_fields(self, field_names, excluded_names=()):
+        """After the model's own constraints (their messages say more), refuse
+        the NaN, infinity and out-of-range values written to numeric fields,
+        whoever wrote them."""
+        result = super()._validate_fields(field_names, excluded_names)
+        numeric_fields = [
+            self._fields[name]
+            for name in field_names
+            if name not in excluded_names
+            and name in self._fields
+            and self._fields[name].type in NUMERIC_FIELD_TYPES
+            and self._fields[name].store
+        ]
+        for record in self if numeric_fields else ():
+            for field in numeric_fields:
+                self._check_number_in_range(field, record[field.name] or 0)
+        return result
+
+    # ------------------------------------------------------------------
+    # What transient records refer to
+    # ------------------------------------------------------------------
+    @api.model
+    def _check_referred_readable(self, vals):
+        """On a transient model, the OKR records ``vals`` refers to (many2one
+        ids, x2many link and set commands) must be readable by the caller:
+        the wizard shows their names and figures."""
+        if not self._transient or self.env.su:
+            return
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if (
+                field is None
+                or not field.relational
+                or not value
+                or not field.comodel_name.startswith(OKR_READ_CHECKED_PREFIXES)
+            ):
+                continue
+            ids = set()
+            if field.type == "many2one":
+                if isinstance(value, int):
+                    ids.add(value)
+                elif isinstance(value, models.BaseModel):
+                    ids.update(value.ids)
+            else:
+                for command in value if isinstance(value, list | tuple) else []:
+                    if isinstance(command, int):
+                        ids.add(command)
+                    elif isinstance(command, list | tuple) and command:
+                        if command[0] in (Command.LINK, Command.UPDATE):
+                            ids.add(command[1])
+                        elif command[0] == Command.SET:
+                            ids.update(command[2] or ())
+            ids = {record_id for record_id in ids if isinstance(record_id, int)}
+            if ids:
+                self.env[field.comodel_name].browse(ids).exists().check_access("read")
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        self._check_referred_readable(values)
+        return values
+
+    def onchange(self, values, field_names, fields_spec):
+        self._check_referred_readable(values)
+        return super().onchange(values, field_names, fields_spec)
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_numeric_values(vals)
+            self._check_referred_readable(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_numeric_values(vals)
+        self._check_referred_readable(vals)
+        return super().write(vals)
+
+
+class ResConfigSettings(models.TransientModel):
+    """The OKR Settings are numbers too: thresholds, bands and limits typed
+    in the form or given over RPC are checked as any OKR figure."""
+
+    _name = "res.config.settings"
+    _inherit = ["res.config.settings", "okr.system.fields.mixin"]

@@ -25,12 +25,16 @@ class OkrCycleExport(models.AbstractModel):
     def _action_download(self, cycle):
         cycle.ensure_one()
         content = self._generate_xlsx(cycle)
+        # the workbook holds what its user may read, private objectives
+        # included: it belongs to them alone, not to the cycle (an attachment
+        # without a record is readable by its creator only)
         attachment = self.env["ir.attachment"].create(
             {
                 "name": self._get_filename(cycle),
                 "raw": content,
-                "res_model": "okr.cycle",
-                "res_id": cycle.id,
+                "res_model": False,
+                "res_id": False,
+                "public": False,
                 "mimetype": "application/vnd.openxmlformats-officedocument."
                 "spreadsheetml.sheet",
             }

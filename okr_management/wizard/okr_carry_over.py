@@ -6,6 +6,7 @@ CARRIED_DECISIONS = ("keep", "modify")
 
 class OkrCarryOver(models.TransientModel):
     _name = "okr.carry.over"
+    _inherit = ["okr.system.fields.mixin"]
     _description = "Carry Objectives Over to the Next Cycle"
 
     source_cycle_id = fields.Many2one(
@@ -25,6 +26,8 @@ class OkrCarryOver(models.TransientModel):
         "wizard_id",
         string="Key Results",
         compute="_compute_line_ids",
+        # only the key results the manager may read
+        compute_sudo=False,
         store=True,
         readonly=False,
     )

@@ -6,6 +6,7 @@ class OkrCheckInAcknowledge(models.TransientModel):
     owner."""
 
     _name = "okr.check.in.acknowledge"
+    _inherit = ["okr.system.fields.mixin"]
     _description = "Acknowledge Check-ins"
 
     check_in_ids = fields.Many2many("okr.check.in", string="Check-ins", readonly=True)

@@ -7,6 +7,7 @@ class OkrCheckInWizard(models.TransientModel):
     """One-minute check-in from a kanban card or a key result."""
 
     _name = "okr.check.in.wizard"
+    _inherit = ["okr.system.fields.mixin"]
     _description = "OKR Quick Check-in"
 
     objective_id = fields.Many2one("okr.objective", readonly=True)
@@ -21,26 +22,40 @@ class OkrCheckInWizard(models.TransientModel):
         domain="[('objective_id', '=', objective_id), ('cycle_state', '!=', 'closed'), "
         "('metric_type', '!=', 'milestone'), ('is_computed', '=', False)]",
     )
-    metric_type = fields.Selection(related="key_result_id.metric_type")
+    metric_type = fields.Selection(
+        related="key_result_id.metric_type", compute_sudo=False
+    )
     value_display = fields.Char(
-        related="key_result_id.value_display", string="Current Reading"
+        related="key_result_id.value_display",
+        compute_sudo=False,
+        string="Current Reading",
     )
     value_done = fields.Boolean(
         string="Done",
         compute="_compute_value",
+        compute_sudo=False,
         store=True,
         readonly=False,
         precompute=True,
         help="For a Done / Not Done key result: tick when it is done.",
     )
-    unit = fields.Char(related="key_result_id.unit")
-    current_value = fields.Float(related="key_result_id.current_value")
-    target_value = fields.Float(related="key_result_id.target_value")
+    unit = fields.Char(related="key_result_id.unit", compute_sudo=False)
+    current_value = fields.Float(
+        related="key_result_id.current_value", compute_sudo=False
+    )
+    target_value = fields.Float(
+        related="key_result_id.target_value", compute_sudo=False
+    )
     value = fields.Float(
-        compute="_compute_value", store=True, readonly=False, precompute=True
+        compute="_compute_value",
+        compute_sudo=False,
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     confidence = fields.Integer(
         compute="_compute_value",
+        compute_sudo=False,
         store=True,
         readonly=False,
         precompute=True,
@@ -89,6 +104,9 @@ class OkrCheckInWizard(models.TransientModel):
         if values.get("key_result_id") and not values.get("objective_id"):
             key_result = self.env["okr.key.result"].browse(values["key_result_id"])
             values["objective_id"] = key_result.objective_id.id
+        # the active record comes from the caller's context: never show a key
+        # result or objective they may not read
+        self._check_referred_readable(values)
         return values
 
     def action_confirm(self):

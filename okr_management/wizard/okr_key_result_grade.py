@@ -6,10 +6,11 @@ class OkrKeyResultGrade(models.TransientModel):
     """An OKR manager's grade of a key result, typed in the Settings' scale."""
 
     _name = "okr.key.result.grade"
+    _inherit = ["okr.system.fields.mixin"]
     _description = "Grade a Key Result"
 
     key_result_id = fields.Many2one("okr.key.result", required=True, readonly=True)
-    progress = fields.Float(related="key_result_id.progress")
+    progress = fields.Float(related="key_result_id.progress", compute_sudo=False)
     score_scale = fields.Selection(
         [("unit", "0.0 - 1.0"), ("five", "1 - 5")],
         default=lambda self: self.env["okr.objective"]._get_score_scale(),

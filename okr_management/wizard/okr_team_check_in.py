@@ -7,6 +7,7 @@ class OkrTeamCheckIn(models.TransientModel):
     """Morning meeting: every key result of a team in one editable screen."""
 
     _name = "okr.team.check.in"
+    _inherit = ["okr.system.fields.mixin"]
     _description = "OKR Team Check-in"
 
     team_type = fields.Selection(

@@ -4,22 +4,29 @@ from odoo.exceptions import ValidationError
 
 class OkrTeamCheckInLine(models.TransientModel):
     _name = "okr.team.check.in.line"
+    _inherit = ["okr.system.fields.mixin"]
     _description = "OKR Team Check-in Line"
     _order = "id"
 
     wizard_id = fields.Many2one("okr.team.check.in", required=True, ondelete="cascade")
     key_result_id = fields.Many2one("okr.key.result", required=True, readonly=True)
-    objective_id = fields.Many2one(related="key_result_id.objective_id")
-    owner_id = fields.Many2one(related="key_result_id.owner_id")
-    unit = fields.Char(related="key_result_id.unit")
-    metric_type = fields.Selection(related="key_result_id.metric_type")
+    objective_id = fields.Many2one(
+        related="key_result_id.objective_id", compute_sudo=False
+    )
+    owner_id = fields.Many2one(related="key_result_id.owner_id", compute_sudo=False)
+    unit = fields.Char(related="key_result_id.unit", compute_sudo=False)
+    metric_type = fields.Selection(
+        related="key_result_id.metric_type", compute_sudo=False
+    )
     current_done = fields.Boolean(string="Done Now", readonly=True)
     new_done = fields.Boolean(
         string="Done",
         help="For a Done / Not Done key result: tick when it is done.",
     )
-    target_value = fields.Float(related="key_result_id.target_value")
-    status = fields.Selection(related="key_result_id.status")
+    target_value = fields.Float(
+        related="key_result_id.target_value", compute_sudo=False
+    )
+    status = fields.Selection(related="key_result_id.status", compute_sudo=False)
     current_value = fields.Float(readonly=True)
     current_confidence = fields.Integer(readonly=True)
     new_value = fields.Float()

@@ -6,6 +6,7 @@ from ..models.okr_objective import LEVEL_SELECTION
 
 class OkrTemplateApply(models.TransientModel):
     _name = "okr.template.apply"
+    _inherit = ["okr.system.fields.mixin"]
     _description = "Create an Objective from a Template"
 
     template_id = fields.Many2one("okr.objective.template", required=True)

@@ -12,6 +12,7 @@ class OkrWorkcenterGoal(models.Model):
     """
 
     _name = "okr.workcenter.goal"
+    _inherit = ["okr.system.fields.mixin"]
     _description = "Work Center Goal"
     _auto = False
     _order = "workcenter_id, status desc, name"

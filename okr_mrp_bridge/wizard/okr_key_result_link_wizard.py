@@ -5,6 +5,7 @@ from odoo.fields import Command
 
 class OkrKeyResultLinkWizard(models.TransientModel):
     _name = "okr.key.result.link.wizard"
+    _inherit = ["okr.system.fields.mixin"]
     _description = "Link Work Orders to Key Results"
 
     workorder_ids = fields.Many2many(
