@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import socket
 import statistics
 import subprocess
@@ -35,6 +36,18 @@ CHECK_INS_PER_CLIENT = 40
 PASSWORD = "load-check-ins"
 
 
+def _odoo_command():
+    """How to start Odoo: its odoo-bin beside the package when there is one
+    (the prefork server starts its gevent process with the same program),
+    else the installed ``odoo`` command."""
+    import odoo  # pylint: disable=import-outside-toplevel
+
+    odoo_bin = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
+    if os.path.isfile(odoo_bin):
+        return [sys.executable, odoo_bin]
+    return [shutil.which("odoo") or "odoo"]
+
+
 def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -47,7 +60,8 @@ def _seed(config_path, db_name, tag):
     import odoo  # pylint: disable=import-outside-toplevel
     from odoo.tools import config  # pylint: disable=import-outside-toplevel
 
-    config.parse_config(["--config", config_path])
+    if config["db_name"] != db_name:
+        config.parse_config(["--config", config_path])
     registry = odoo.modules.registry.Registry(db_name)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -60,7 +74,9 @@ def _seed(config_path, db_name, tag):
                     "name": f"Load {tag}",
                     "login": login,
                     "password": PASSWORD,
-                    "groups_id": [(6, 0, [env.ref("okr_management.group_okr_user").id])],
+                    "groups_id": [
+                        (6, 0, [env.ref("okr_management.group_okr_user").id])
+                    ],
                 }
             )
         )
@@ -114,6 +130,38 @@ def _count_check_ins(db_name, key_result_ids):
     return int(output.stdout.strip())
 
 
+def _roll_up_consistent(db_name, key_result_ids):
+    """The objective's progress is the weighted mean of its key results' and
+    each key result's value is its latest check-in's: nothing was lost."""
+    ids = ",".join(map(str, key_result_ids))
+    output = subprocess.run(
+        [
+            "psql",
+            "-d",
+            db_name,
+            "-Atc",
+            f"""
+            SELECT bool_and(abs(o.progress - m.mean) < 1e-6)
+                   AND bool_and(kr_ok)
+              FROM okr_objective o
+              JOIN (SELECT objective_id,
+                           sum(progress * weight) / sum(weight) AS mean,
+                           bool_and(current_value = (
+                               SELECT value FROM okr_check_in c
+                                WHERE c.key_result_id = kr.id
+                             ORDER BY date DESC, id DESC LIMIT 1)) AS kr_ok
+                      FROM okr_key_result kr
+                     WHERE id IN ({ids})
+                  GROUP BY objective_id) m ON m.objective_id = o.id
+            """,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return output.stdout.strip() == "t"
+
+
 def _wait_for(port, process, seconds=120):
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -135,9 +183,7 @@ def _load(config_path, db_name, workers):
     login, key_result_ids = _seed(config_path, db_name, tag)
     port = _free_port()
     command = [
-        sys.executable,
-        "-m",
-        "odoo",
+        *_odoo_command(),
         "--config",
         config_path,
         "-d",
@@ -150,7 +196,7 @@ def _load(config_path, db_name, workers):
         str(_free_port()),
         f"--workers={workers}",
         "--max-cron-threads=0",
-        "--log-level=warn",
+        f"--log-level={os.environ.get('OKR_BENCH_LOG_LEVEL', 'warn')}",
     ]
     server = subprocess.Popen(command)  # pylint: disable=consider-using-with
     try:
@@ -159,6 +205,17 @@ def _load(config_path, db_name, workers):
         uid = xmlrpc.client.ServerProxy(f"{url}/common").authenticate(
             db_name, login, PASSWORD, {}
         )
+        # each server thread or worker loads its caches on its first calls
+        warm = xmlrpc.client.ServerProxy(f"{url}/object", allow_none=True)
+        for _warm_up in range(4):
+            warm.execute_kw(
+                db_name,
+                uid,
+                PASSWORD,
+                "okr.key.result",
+                "read",
+                [key_result_ids, ["current_value"]],
+            )
         latencies, errors = [], []
         lock = threading.Lock()
 
@@ -184,8 +241,7 @@ def _load(config_path, db_name, workers):
                     latencies.append(time.perf_counter() - started)
 
         threads = [
-            threading.Thread(target=client, args=(number,))
-            for number in range(CLIENTS)
+            threading.Thread(target=client, args=(number,)) for number in range(CLIENTS)
         ]
         started = time.perf_counter()
         for thread in threads:
@@ -200,6 +256,7 @@ def _load(config_path, db_name, workers):
         except subprocess.TimeoutExpired:
             server.kill()
     recorded = _count_check_ins(db_name, key_result_ids)
+    consistent = _roll_up_consistent(db_name, key_result_ids)
     latencies.sort()
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
     return {
@@ -211,6 +268,7 @@ def _load(config_path, db_name, workers):
         "p95": p95,
         "max": latencies[-1],
         "seconds": seconds,
+        "consistent": consistent,
     }
 
 
@@ -230,9 +288,12 @@ def main():
             mode = "threaded server" if not workers else f"--workers={workers}"
             print(
                 f"{mode}: {result['recorded']}/{result['sent']} recorded, "
-                f"{len(result['errors'])} errors, p50 {result['p50'] * 1000:.0f} ms, "
-                f"p95 {result['p95'] * 1000:.0f} ms, max {result['max'] * 1000:.0f} ms, "
-                f"{result['seconds']:.1f} s",
+                f"{len(result['errors'])} errors, "
+                f"p50 {result['p50'] * 1000:.0f} ms, "
+                f"p95 {result['p95'] * 1000:.0f} ms, "
+                f"max {result['max'] * 1000:.0f} ms, "
+                f"{result['seconds']:.1f} s, figures consistent: "
+                f"{result['consistent']}",
                 flush=True,
             )
             for error in result["errors"][:5]:
@@ -248,7 +309,9 @@ def main():
                     "notes": f"p95 (ms column); recorded {result['recorded']} of "
                     f"{result['sent']}, {len(result['errors'])} answered with an "
                     f"error; p50 {result['p50'] * 1000:.0f} ms, max "
-                    f"{result['max'] * 1000:.0f} ms; {result['seconds']:.1f} s in all",
+                    f"{result['max'] * 1000:.0f} ms; {result['seconds']:.1f} s in all; "
+                    "objective and key result figures match the check-ins: "
+                    f"{'yes' if result['consistent'] else 'NO'}",
                 }
             )
     finally:

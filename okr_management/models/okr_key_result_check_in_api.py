@@ -10,6 +10,11 @@ from odoo.tools import SQL, float_compare
 
 from ..tools import parse_date, parse_external_id, parse_number
 
+# What an objective takes from its key results, and the key results' figures
+# it reads for that (see _queue_objective_roll_up).
+ROLL_UP_FIELDS = ("progress", "forecast_progress", "last_check_in_date", "status")
+ROLL_UP_SOURCES = ["active", "weight", "progress", "forecast_progress"]
+ROLL_UP_SOURCES += ["last_check_in_date"]
 # Items of one action_check_in_batch call, and the keys an item may have.
 CHECK_IN_BATCH_LIMIT = 1000
 CHECK_IN_BATCH_KEYS = frozenset(
@@ -35,50 +40,69 @@ class OkrKeyResultCheckInApi(models.Model):
 
         Returns the id of the check-in.
         """
-        self._queue_check_ins(self._ids)
+        queued = self._queue_check_ins(self._ids)
         check_in, _created = self._record_check_in(
             value, confidence=confidence, note=note, date=date, external_id=external_id
         )
+        if queued:
+            self._queue_objective_roll_up()
         return check_in.id
 
     @api.model
     def _queue_check_ins(self, key_result_ids):
         """Let check-ins that arrive at once wait for each other instead of
-        failing.
+        failing; returns whether they queue (then call
+        :meth:`_queue_objective_roll_up` once the check-ins are recorded).
 
         A check-in rewrites the figures of its key result and of its
         objective (value, progress, status, forecast). Under Odoo's snapshot
-        isolation, two transactions writing the same row make one of them
+        isolation two transactions writing the same row make one of them
         fail, and the server retries it after a random pause of up to
         seconds. When this call opens its transaction (an integration over
         XML-RPC or JSON-RPC: nothing has been read yet), the transaction runs
-        at PostgreSQL's READ COMMITTED level and first locks the objectives
-        of ``key_result_ids`` in id order: check-ins of one objective queue
-        for each other's few milliseconds and then see each other's figures;
-        check-ins of other objectives never wait. Elsewhere (the web client,
-        crons, tests) nothing changes.
+        at PostgreSQL's READ COMMITTED level and first locks its key results
+        in id order: check-ins of one key result wait for each other; those
+        of other key results go on. Elsewhere (the web client, crons, tests)
+        nothing changes.
         """
         cr = self.env.cr
         ids = sorted(
             kr_id for kr_id in key_result_ids if isinstance(kr_id, int) and kr_id > 0
         )
         if not ids or cr.connection.get_transaction_status() != TRANSACTION_STATUS_IDLE:
-            return
+            return False
         cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
         cr.execute(
             SQL(
-                """
-                SELECT o.id
-                  FROM okr_objective o
-                 WHERE o.id IN (SELECT objective_id
-                                  FROM okr_key_result
-                                 WHERE id = ANY(%s))
-              ORDER BY o.id
-                   FOR NO KEY UPDATE OF o
-                """,
+                "SELECT id FROM okr_key_result WHERE id = ANY(%s) "
+                "ORDER BY id FOR NO KEY UPDATE",
                 ids,
             )
         )
+        return True
+
+    def _queue_objective_roll_up(self):
+        """The objectives' share of queued check-ins (see
+        :meth:`_queue_check_ins`): the key results' own figures are written
+        first; then their objectives are locked in id order, so that
+        check-ins on other key results of the same objective wait only for
+        each other's roll-up; the objectives' figures are then computed from
+        their key results as committed now (read again after the lock), never
+        from a value another check-in has just replaced. Nothing here writes
+        another key result's row (its check-in may hold it)."""
+        self.flush_recordset()
+        objectives = self.sudo().objective_id
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM okr_objective WHERE id = ANY(%s) "
+                "ORDER BY id FOR NO KEY UPDATE",
+                sorted(objectives.ids),
+            )
+        )
+        siblings = objectives.with_context(active_test=False).key_result_ids - self
+        siblings.invalidate_recordset(ROLL_UP_SOURCES)
+        for name in ROLL_UP_FIELDS:
+            self.env.add_to_compute(objectives._fields[name], objectives)
 
     def _record_check_in(
         self, value, confidence=None, note=None, date=None, external_id=None
@@ -174,7 +198,7 @@ class OkrKeyResultCheckInApi(models.Model):
                     count=len(items),
                 )
             )
-        self._queue_check_ins(
+        queued = self._queue_check_ins(
             {
                 item["key_result_id"]
                 for item in items
@@ -208,6 +232,10 @@ class OkrKeyResultCheckInApi(models.Model):
             except UserError as error:
                 result["error"] = error.args[0] if error.args else str(error)
             results.append(result)
+        if queued:
+            self.browse(
+                {result["key_result_id"] for result in results if result["check_in_id"]}
+            ).exists()._queue_objective_roll_up()
         return results
 
     def _parse_batch_item(self, item):
