@@ -469,8 +469,7 @@ class OkrKpi(models.Model):
             vals["external_id"] = external_id
         existing = Value.search([("kpi_id", "=", self.id), ("date", "=", day)], limit=1)
         if existing:
-            existing.write(vals)
-            return existing.with_env(self.env), "replaced"
+            return self._replace_value(existing, vals), "replaced"
         try:
             with self.env.cr.savepoint():
                 record = Value.create(dict(vals, kpi_id=self.id, date=day))
@@ -479,9 +478,25 @@ class OkrKpi(models.Model):
             existing = Value.search(
                 [("kpi_id", "=", self.id), ("date", "=", day)], limit=1
             )
-            existing.write(vals)
-            return existing.with_env(self.env), "replaced"
+            return self._replace_value(existing, vals), "replaced"
         return record.with_env(self.env), "created"
+
+    def _replace_value(self, existing, vals):
+        """Record a day again: the value's chatter tracks the change, the
+        KPI's chatter says which day changed."""
+        self.ensure_one()
+        previous = existing.value
+        existing.write(vals)
+        if previous != vals["value"]:
+            self.sudo().message_post(
+                body=self.env._(
+                    "Value of %(date)s recorded again: %(old)s → %(new)s.",
+                    date=format_date(self.env, existing.date),
+                    old=previous,
+                    new=vals["value"],
+                )
+            )
+        return existing.with_env(self.env)
 
     def action_open_values(self):
         self.ensure_one()

@@ -94,6 +94,12 @@ class TestOkrKpi(OkrTestCommon):
         )
         self.assertEqual(tracked.old_value_float, 1.0)
         self.assertEqual(tracked.new_value_float, 1.8)
+        self.assertTrue(
+            any(
+                "1.0 → 1.8" in (message.body or "")
+                for message in self.kpi_scrap.message_ids
+            )
+        )
         # the database keeps one value per KPI and day, whoever writes
         with (
             self.assertRaises(IntegrityError),
