@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
+from odoo.tools import format_date
 
 
 class OkrAppraisalLine(models.Model):
@@ -120,6 +121,20 @@ class OkrAppraisalLine(models.Model):
         precompute=True,
         store=True,
     )
+    target_changed = fields.Boolean(
+        compute="_compute_from_key_result",
+        precompute=True,
+        store=True,
+        help="The key result's target, start, weight, direction or deadline "
+        "changed through an approved request during the appraisal period.",
+    )
+    target_change_note = fields.Text(
+        string="Target Changes",
+        compute="_compute_from_key_result",
+        precompute=True,
+        store=True,
+        help="The approved changes of the period: when, what, who approved.",
+    )
     objective_visibility = fields.Selection(
         [
             ("public", "Everyone in the company"),
@@ -155,7 +170,10 @@ class OkrAppraisalLine(models.Model):
         "key_result_id.cycle_id.name",
         "key_result_id.cycle_id.date_start",
         "key_result_id.cycle_id.state",
+        "key_result_id.change_ids.effective_date",
         "appraisal_id.okr_score_frozen",
+        "appraisal_id.okr_period_start",
+        "appraisal_id.okr_period_end",
     )
     def _compute_from_key_result(self):
         for line in self:
@@ -178,6 +196,34 @@ class OkrAppraisalLine(models.Model):
             line.value = key_result.current_value
             line.target_value = key_result.target_value
             line.objective_visibility = key_result.objective_id.visibility
+            changes = line._get_period_changes()
+            line.target_changed = bool(changes)
+            line.target_change_note = (
+                "\n".join(
+                    _(
+                        "%(date)s: %(change)s (approved by %(user)s)",
+                        date=format_date(self.env, change.effective_date),
+                        change=change.summary,
+                        user=change.approved_by_id.name,
+                    )
+                    for change in changes
+                )
+                or False
+            )
+
+    def _get_period_changes(self):
+        """The approved changes of the key result that took effect during the
+        appraisal's OKR period."""
+        self.ensure_one()
+        start = self.appraisal_id.okr_period_start
+        end = self.appraisal_id.okr_period_end
+        return self.key_result_id.change_ids.filtered(
+            lambda change: (
+                change.effective_date
+                and (not start or change.effective_date >= start)
+                and (not end or change.effective_date <= end)
+            )
+        ).sorted("effective_date")
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -6,3 +6,4 @@ from . import test_okr_appraisal_trust
 from . import test_tours
 from . import test_translations
 from . import test_appraisal_trust_round2
+from . import test_okr_appraisal_target_change

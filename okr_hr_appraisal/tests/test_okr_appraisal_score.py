@@ -8,8 +8,9 @@ from .common import OkrAppraisalCommon
 
 # running: progress counts (2 x 0.5, 1 x 0.25); closed: graded score (1 x 0.9)
 EXPECTED_SCORE = (2 * 0.5 + 1 * 0.25 + 1 * 0.9) / 4
-# unlink the lines, re-list the key results, create and compute lines and score
-REFRESH_QUERIES = 19
+# unlink the lines, re-list the key results, create and compute lines (with
+# the approved target changes of their key results, one query) and score
+REFRESH_QUERIES = 20
 
 
 @tagged("post_install", "-at_install")

@@ -11,7 +11,8 @@ CHUNK_SIZE = 5000
 
 class OkrCycleExport(models.AbstractModel):
     """The workbook of a cycle: objectives with their alignment path, key
-    results and check-ins, one sheet each.
+    results, check-ins and the change requests of the key results, one sheet
+    each.
 
     Written with xlsxwriter in constant_memory mode (each row is flushed to a
     temporary file as soon as the next one starts) and read in chunks from the
@@ -75,6 +76,7 @@ class OkrCycleExport(models.AbstractModel):
             workbook, cycle, formats, objective_names
         )
         self._write_check_ins(workbook, cycle, formats, key_result_names)
+        self._write_changes(workbook, cycle, formats)
         workbook.close()
         return output.getvalue()
 
@@ -346,3 +348,45 @@ class OkrCycleExport(models.AbstractModel):
                 sheet.write_string(row, 9, check_in.note or "")
                 row += 1
             check_ins.invalidate_recordset()
+
+    @api.model
+    def _write_changes(self, workbook, cycle, formats):
+        """The Changes sheet: every change request of the cycle's key results
+        the user may read, approved or not, with who asked and who decided."""
+        sheet = workbook.add_worksheet(_("Changes"))
+        self._write_header(
+            sheet,
+            formats,
+            [
+                (_("Objective"), 40),
+                (_("Key Result"), 40),
+                (_("State"), 12),
+                (_("Change"), 60),
+                (_("Reason"), 60),
+                (_("Requested By"), 24),
+                (_("Requested On"), 12),
+                (_("Decided By"), 24),
+                (_("Effective Date"), 12),
+                (_("Self-approved"), 12),
+            ],
+        )
+        states = self._selection_labels("okr.key.result.change", "state")
+        changes = self.env["okr.key.result.change"].search(
+            [("cycle_id", "=", cycle.id)], order="request_date, id"
+        )
+        yes = _("Yes")
+        for row, change in enumerate(changes, start=1):
+            sheet.write_string(row, 0, change.objective_id.name or "")
+            sheet.write_string(row, 1, change.key_result_name or "")
+            sheet.write_string(row, 2, states.get(change.state, ""))
+            sheet.write_string(row, 3, change.summary or "")
+            sheet.write_string(row, 4, change.reason or "")
+            sheet.write_string(row, 5, change.requested_by_id.name or "")
+            if change.request_date:
+                sheet.write_datetime(
+                    row, 6, change.request_date.date(), formats["date"]
+                )
+            sheet.write_string(row, 7, change.approved_by_id.name or "")
+            if change.effective_date:
+                sheet.write_datetime(row, 8, change.effective_date, formats["date"])
+            sheet.write_string(row, 9, yes if change.self_approved else "")

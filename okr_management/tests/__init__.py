@@ -30,3 +30,4 @@ from . import test_integration_api
 from . import test_demo_quarter
 from . import test_translations
 from . import test_okr_core_shape
+from . import test_okr_key_result_change

@@ -148,7 +148,13 @@ class TestOkrCycleClose(OkrTestCommon):
     def test_target_change_kept_in_chatter(self):
         self.env.flush_all()
         self.env.cr.flush()
-        self.kr_yield.with_user(self.user_lead).write({"target_value": 97})
+        # a running cycle's target changes through an approved request
+        change_id = self.kr_yield.with_user(self.user_lead).action_request_change(
+            {"target_value": 97}, "New die"
+        )
+        self.env["okr.key.result.change"].browse(change_id).with_user(
+            self.user_manager
+        ).action_approve()
         self.env.flush_all()
         self.env.cr.flush()  # runs the tracking at commit time
         tracking = self.env["mail.tracking.value"].search(

@@ -158,7 +158,7 @@ class TestOkrReports(OkrTestCommon):
     def test_xlsx_export(self):
         workbook = self._export(self.user_manager)
         self.assertEqual(
-            workbook.sheetnames, ["Objectives", "Key Results", "Check-ins"]
+            workbook.sheetnames, ["Objectives", "Key Results", "Check-ins", "Changes"]
         )
 
         objectives = {

@@ -401,7 +401,15 @@ class TestOkrTrust(OkrTestCommon):
 
     def test_objectives_and_key_results_with_check_ins_are_archived(self):
         lead = self._env(self.user_lead)
-        lead["okr.key.result"].browse(self.kr_yield.id).unlink()
+        # a running cycle's key result is deleted through an approved request
+        change_id = (
+            lead["okr.key.result"]
+            .browse(self.kr_yield.id)
+            .action_request_change({"delete": True}, "Measured by the new line instead")
+        )
+        self._env(self.user_manager)["okr.key.result.change"].browse(
+            change_id
+        ).action_approve()
         self.env.invalidate_all()
         self.assertTrue(self.kr_yield.exists())
         self.assertFalse(self.kr_yield.active)
@@ -426,7 +434,20 @@ class TestOkrTrust(OkrTestCommon):
         activity = key_result.activity_schedule(
             "mail.mail_activity_data_todo", user_id=self.user_lead.id
         )
-        self._env(self.user_lead)["okr.objective"].browse(objective.id).unlink()
+        # the cycle runs: its key results go through an approved request first
+        lead = self._env(self.user_lead)
+        with self.assertRaisesRegex(UserError, "change request"):
+            lead["okr.objective"].browse(objective.id).unlink()
+        self.assertTrue(key_result.exists())
+        change_id = (
+            lead["okr.key.result"]
+            .browse(key_result.id)
+            .action_request_change({"delete": True}, "Not needed")
+        )
+        self._env(self.user_manager)["okr.key.result.change"].browse(
+            change_id
+        ).action_approve()
+        lead["okr.objective"].browse(objective.id).unlink()
         self.assertFalse(objective.exists())
         self.assertFalse(key_result.exists())
         self.assertFalse(activity.exists())
@@ -444,7 +465,8 @@ class TestOkrTrust(OkrTestCommon):
                     self.assertRaisesRegex(ValidationError, "finite number"),
                     self.env.cr.savepoint(),
                 ):
-                    key_result.write({field_name: bad})
+                    # a running cycle's figures change through a request
+                    key_result.action_request_change({field_name: bad}, "typo")
         with (
             self.assertRaisesRegex(ValidationError, "check-in Value"),
             self.env.cr.savepoint(),

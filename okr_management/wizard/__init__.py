@@ -6,5 +6,6 @@ from . import okr_carry_over
 from . import okr_carry_over_line
 from . import okr_key_result_grade
 from . import okr_check_in_acknowledge
+from . import okr_key_result_change_wizard
 from . import okr_kpi_entry
 from . import okr_kpi_entry_line
