@@ -29,10 +29,10 @@ class OkrSystemFieldsMixin(models.AbstractModel):
     number, NaN, infinity or a value out of range is refused with a
     ValidationError naming the field, whoever writes it (form, import, RPC).
 
-    On transient models (wizards and their lines) the records given to an
-    OKR relational field, in ``create``, ``write``, ``default_get`` and
-    ``onchange``, must be readable by the caller: a wizard never shows the
-    figures of a key result its user may not read.
+    The OKR records given to a relational field must be readable by the
+    caller: in ``default_get`` and ``onchange`` of every model (a form never
+    shows the name or figures of a record its user may not read), and in
+    ``create`` and ``write`` of transient models (wizards and their lines).
     """
 
     _name = "okr.system.fields.mixin"
@@ -112,7 +112,11 @@ class OkrSystemFieldsMixin(models.AbstractModel):
                         value=value if isinstance(value, str) else type(value).__name__,
                     )
                 )
-            if field.type == "integer":
+            if field.type == "integer" or (
+                isinstance(number, int) and abs(number) > FLOAT_LIMIT
+            ):
+                # beyond what the column (or a float) holds: refused before
+                # the conversion overflows
                 self._check_number_in_range(field, number)
 
     @api.model
@@ -120,15 +124,16 @@ class OkrSystemFieldsMixin(models.AbstractModel):
         low, high = (
             INTEGER_RANGE if field.type == "integer" else (-FLOAT_LIMIT, FLOAT_LIMIT)
         )
-        if not (math.isfinite(number) and low <= number <= high):
+        finite = not isinstance(number, float) or math.isfinite(number)
+        if not (finite and low <= number <= high):
             raise ValidationError(
                 _(
                     "%(model)s: the %(field)s must be a finite number "
                     "between %(low)s and %(high)s (got %(value)s).",
                     model=self._description,
                     field=field._description_string(self.env),
-                    low=f"{low:g}",
-                    high=f"{high:g}",
+                    low=f"{low:g}" if isinstance(low, float) else low,
+                    high=f"{high:g}" if isinstance(high, float) else high,
                     value=number,
                 )
             )
@@ -170,11 +175,11 @@ class OkrSystemFieldsMixin(models.AbstractModel):
     # What transient records refer to
     # ------------------------------------------------------------------
     @api.model
-    def _check_referred_readable(self, vals):
-        """On a transient model, the OKR records ``vals`` refers to (many2one
-        ids, x2many link and set commands) must be readable by the caller:
-        the wizard shows their names and figures."""
-        if not self._transient or self.env.su:
+    def _check_referred_readable(self, vals, always=False):
+        """On a transient model (or ``always``), the OKR records ``vals``
+        refers to (many2one ids, x2many link and set commands) must be
+        readable by the caller: the form shows their names and figures."""
+        if not (self._transient or always) or self.env.su:
             return
         for name, value in vals.items():
             field = self._fields.get(name)
@@ -207,11 +212,19 @@ class OkrSystemFieldsMixin(models.AbstractModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        self._check_referred_readable(values)
+        # defaults come from the caller's context: a form never opens on
+        # the name or figures of a record its user may not read
+        self._check_referred_readable(values, always=True)
         return values
 
     def onchange(self, values, field_names, fields_spec):
-        self._check_referred_readable(values)
+        # a new record shows every value given; a record being edited, the
+        # changed ones (the others are the stored record's)
+        if self._transient or not self.ids:
+            given = values
+        else:
+            given = {name: values[name] for name in field_names if name in values}
+        self._check_referred_readable(given, always=True)
         return super().onchange(values, field_names, fields_spec)
 
     # ------------------------------------------------------------------

@@ -403,7 +403,16 @@ class TestOkrTrustRound2(OkrTestCommon):
     # ------------------------------------------------------------------
     def test_numeric_fields_refuse_bad_values(self):
         key_result = self._as(self.user_lead)["okr.key.result"].browse(self.kr_yield.id)
-        for value in ("abc", float("nan"), float("inf"), -1e300, "1e400", [5], True):
+        for value in (
+            "abc",
+            float("nan"),
+            float("inf"),
+            -1e300,
+            "1e400",
+            10**400,
+            [5],
+            True,
+        ):
             with self.assertRefused(ValidationError, "Target Value"):
                 key_result.write({"target_value": value})
         with self.assertRefused(ValidationError, "Sequence"):
@@ -487,3 +496,25 @@ class TestOkrTrustRound2(OkrTestCommon):
         self.assertFalse(self.objective.parent_id)
         self.assertFalse(self.secret_objective.child_ids)
         self.assertEqual(self.kr_secret.current_value, 42)
+
+    def test_forms_never_show_unreadable_records(self):
+        """The objective form's defaults and onchanges refuse a private
+        objective or key result of someone else (their names would show)."""
+        Objective = self._as(self.user_lead)["okr.objective"]
+        spec = {"parent_id": {"fields": {"display_name": {}}}, "name": {}}
+        with self.assertRefused(AccessError):
+            Objective.with_context(
+                default_parent_id=self.secret_objective.id
+            ).default_get(["parent_id", "name"])
+        with self.assertRefused(AccessError):
+            Objective.onchange({"parent_id": self.secret_objective.id}, [], spec)
+        with self.assertRefused(AccessError):
+            Objective.browse(self.objective.id).onchange(
+                {"parent_id": self.secret_objective.id}, ["parent_id"], spec
+            )
+        # a readable parent still works
+        result = Objective.browse(self.objective.id).onchange(
+            {"name": "Raise line capacity again"}, ["name"], spec
+        )
+        self.assertIn("value", result)
+        self.assertFalse(self.objective.parent_id)

@@ -4,7 +4,7 @@ replaces them, and a wizard never shows them."""
 
 from odoo.exceptions import AccessError
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import OkrMrpTestCommon
 
@@ -25,6 +25,7 @@ class TestBridgeSecurityRound2(OkrMrpTestCommon):
                 "objective_id": cls.objective.id,
                 "start_value": 0,
                 "target_value": 100,
+                "workcenter_ids": [Command.set(cls.wc_assembly.ids)],
             }
         )
         private_objective = cls.env["okr.objective"].create(
@@ -94,3 +95,19 @@ class TestBridgeSecurityRound2(OkrMrpTestCommon):
                 }
             )
         self.assertEqual(Wizard.sudo().search_count([]), before)
+
+    def test_manager_sees_no_goal_of_a_private_objective(self):
+        """An OKR manager outside the owner's reporting line reads no figure
+        of a private objective through the work-center goals (the view leaves
+        them out, whatever the record rules)."""
+        manager = new_test_user(
+            self.env,
+            login="okr_manager_elsewhere",
+            groups="mrp.group_mrp_user,okr_management.group_okr_manager",
+        )
+        self.env.flush_all()
+        self.env["okr.workcenter.goal"].invalidate_model()
+        Goal = self.env(user=manager)["okr.workcenter.goal"]
+        key_results = Goal.search([]).key_result_id
+        self.assertIn(self.kr_public, key_results)
+        self.assertNotIn(self.kr_private, key_results)
