@@ -25,8 +25,8 @@ import subprocess
 import time
 from datetime import date, timedelta
 
-from bench_common import create_database, peak_rss, write_config
-from benchmark_okr_management import Measure, board_spec, load_board
+from bench_common import create_database, write_config
+from benchmark_okr_management import Measure, board_spec, load_board, peak_rss
 
 DEPARTMENTS = 10
 LINES_PER_DEPARTMENT = 2

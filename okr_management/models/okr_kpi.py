@@ -231,14 +231,37 @@ class OkrKpi(models.Model):
                     % (css, escape(title), number)
                 )
             kpi.board_calendar = Markup(
-                '<div class="o_okr_kpi_calendar">%s</div>'
-            ) % Markup("").join(cells)
+                '<div class="o_okr_kpi_calendar">%s</div>%s'
+            ) % (Markup("").join(cells), self._trend_svg(days))
             recorded = [state for _value, state in days.values()]
             kpi.month_green_share = (
                 round(100.0 * recorded.count("green") / len(recorded), 1)
                 if recorded
                 else 0.0
             )
+
+    @api.model
+    def _trend_svg(self, days):
+        """The month's values as an SVG line (oldest left), scaled between
+        their lowest and highest; nothing under two values."""
+        values = [days[day][0] for day in sorted(days)]
+        if len(values) < 2:
+            return Markup("")
+        low, high = min(values), max(values)
+        span = (high - low) or 1.0
+        step = 100 / (len(values) - 1)
+        points = " ".join(
+            f"{index * step:.1f},{18 - (value - low) / span * 16:.1f}"
+            for index, value in enumerate(values)
+        )
+        return (
+            Markup(
+                '<svg class="o_okr_kpi_trend" viewBox="0 0 100 20" '
+                'preserveAspectRatio="none" aria-hidden="true">'
+                '<polyline points="%s"/></svg>'
+            )
+            % points
+        )
 
     @api.depends("band_min", "band_max", "band_min_set", "band_max_set", "unit")
     def _compute_band_display(self):

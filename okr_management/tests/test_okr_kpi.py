@@ -543,6 +543,33 @@ class TestOkrKpiTierBoard(OkrTestCommon):
         action.action_close()
         self.assertEqual(self.share_2._get_board_data()["actions"], [])
 
+    def test_tier_board_queries_do_not_grow_with_kpis(self):
+        def board_queries():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.share_2.sudo()._get_board_data()
+            return self.env.cr.sql_log_count - before
+
+        # one red day on the board: its action's tile is drawn
+        self.kpi_prod.action_record(50.0)
+        board_queries()  # warm-up
+        first = board_queries()
+        for index in range(6):
+            for tier, department in (("2", self.dep_prod), ("1", self.dep_line_b)):
+                kpi = self.env["okr.kpi"].create(
+                    {
+                        "name": f"More {tier}-{index}",
+                        "tier": tier,
+                        "department_id": department.id,
+                        "user_id": self.user_worker.id,
+                        "band_min": 90.0,
+                        "visibility": "public",
+                    }
+                )
+                kpi.action_record(50.0)
+        self.assertEqual(board_queries(), first)
+
     def test_tier_board_needs_its_tier(self):
         with self.assertRaises(ValidationError):
             self.env["okr.board.share"].with_user(self.user_manager).create(
@@ -552,6 +579,9 @@ class TestOkrKpiTierBoard(OkrTestCommon):
     def test_kanban_card_calendar(self):
         kpi = self.kpi_line.with_user(self.user_lead)
         self.assertIn("o_okr_kpi_red", kpi.board_calendar)
+        # the month's trend, once it has two days
+        if self.today.day > 1:
+            self.assertIn("<polyline", kpi.board_calendar)
         self.assertEqual(kpi.month_green_share, 50.0 if self.today.day > 1 else 0.0)
         self.assertEqual(kpi.open_action_count, 1)
 
