@@ -139,7 +139,7 @@ class OkrCarryOver(models.TransientModel):
                 key_result.sudo().copy(
                     {
                         "objective_id": new_objective.id,
-                        **key_result._prepare_carry_over_vals(target),
+                        **self._prepare_carried_key_result_vals(key_result, target),
                     }
                 )
         for objective, new_objective in copy_by_origin.items():
@@ -165,3 +165,27 @@ class OkrCarryOver(models.TransientModel):
         return cycle == inner or (
             cycle.date_start <= inner.date_start and cycle.date_end >= inner.date_end
         )
+
+    @api.model
+    def _prepare_carried_key_result_vals(self, key_result, target_cycle):
+        """Values of the copy of ``key_result`` in ``target_cycle``: its
+        deadline and milestones moved by the gap between the cycle starts and
+        kept inside the cycle, the milestones open again; its last value the
+        new start."""
+        shift = target_cycle.date_start - key_result.cycle_id.date_start
+        vals = {}
+        if key_result.deadline:
+            vals["deadline"] = min(
+                max(key_result.deadline + shift, target_cycle.date_start),
+                target_cycle.date_end,
+            )
+        if key_result.metric_type == "milestone":
+            vals["milestone_ids"] = [
+                fields.Command.create(milestone_vals)
+                for milestone_vals in key_result.milestone_ids._prepare_copy_vals(
+                    shift, target_cycle
+                )
+            ]
+        else:
+            vals["start_value"] = key_result.current_value
+        return vals
