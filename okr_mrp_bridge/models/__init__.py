@@ -11,3 +11,4 @@ from . import mrp_workcenter
 from . import mrp_workcenter_productivity
 from . import stock_scrap
 from . import qc_inspection
+from . import okr_source_record

@@ -25,20 +25,11 @@ class MrpProduction(models.Model):
 
     def write(self, vals):
         linked_before = self._check_key_result_links(vals)
-        done_before = self.filtered(lambda mo: mo.state == "done")
         res = super().write(vals)
         self._refresh_linked_key_results(vals, linked_before)
         if PLAN_FIELDS & set(vals) or vals.get("state") in ("done", "cancel"):
             self.env["okr.key.result"]._refresh_plan_for_productions(
                 self.filtered(lambda mo: mo.state != "draft")
-            )
-        done = self - done_before if vals.get("state") == "done" else self.browse()
-        if done:
-            self.env["okr.key.result"]._refresh_for_event(
-                self._name,
-                vals,
-                productions=done,
-                workcenters=done.workorder_ids.workcenter_id,
             )
         return res
 

@@ -12,25 +12,10 @@ class MrpWorkcenterProductivity(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # the refresh is the source family's (okr_source_record)
         logs = super().create(vals_list)
-        logs.filtered("date_end")._okr_refresh_key_results(["date_end"])
         logs.filtered(lambda log: log.loss_type == "availability")._okr_alert()
         return logs
-
-    def write(self, vals):
-        res = super().write(vals)
-        self._okr_refresh_key_results(vals)
-        return res
-
-    def _okr_refresh_key_results(self, field_names):
-        if not self:
-            return
-        self.env["okr.key.result"]._refresh_for_event(
-            self._name,
-            field_names,
-            workorders=self.workorder_id,
-            workcenters=self.workcenter_id,
-        )
 
     def _okr_alert(self):
         """An availability loss on a linked work center reaches the owners."""

@@ -20,14 +20,8 @@ class MrpWorkorder(models.Model):
 
     def write(self, vals):
         linked_before = self._check_key_result_links(vals)
-        done_before = self.filtered(lambda wo: wo.state == "done")
         res = super().write(vals)
         self._refresh_linked_key_results(vals, linked_before)
-        finished = self - done_before if vals.get("state") == "done" else self.browse()
-        if finished:
-            self.env["okr.key.result"]._refresh_for_event(
-                self._name, vals, workorders=finished
-            )
         return res
 
     def button_finish(self):

@@ -1,6 +1,8 @@
 import logging
 from contextlib import contextmanager
 
+from lxml import etree
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
@@ -137,7 +139,6 @@ class OkrKeyResult(models.Model):
         "cancelled or done: the planned landing is recomputed then.",
     )
     plan_misses_target = fields.Boolean(
-        string="Plan Misses Target",
         compute="_compute_status",
         store=True,
         help="The planned landing does not reach the target: the key result "
@@ -157,19 +158,47 @@ class OkrKeyResult(models.Model):
     production_alert_ids = fields.One2many(
         "okr.production.alert", "key_result_id", string="Shop-floor Alerts"
     )
-    workorder_count = fields.Integer(
-        compute="_compute_production_counts", groups="mrp.group_mrp_user"
+    # one counter per source family of the registry, behind its drill-down
+    # button (the buttons are added to the form by _get_view)
+    locals().update(
+        {
+            family.count_field: fields.Integer(
+                string=family.count_label,
+                compute="_compute_production_counts",
+                groups=family.count_groups,
+            )
+            for family in registry.REGISTRY.values()
+        }
     )
-    productivity_count = fields.Integer(
-        compute="_compute_production_counts", groups="mrp.group_mrp_user"
-    )
-    production_count = fields.Integer(
-        compute="_compute_production_counts", groups="mrp.group_mrp_user"
-    )
-    inspection_count = fields.Integer(
-        compute="_compute_production_counts",
-        groups="mrp.group_mrp_user,quality_control_oca.group_quality_control_user",
-    )
+
+    # ------------------------------------------------------------------
+    # Views
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        """One drill-down button per source family of the registry in the
+        form's button box."""
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if view_type == "form":
+            for box in arch.xpath("//div[@name='button_box']"):
+                for family in registry.REGISTRY.values():
+                    box.append(self._get_family_button(family))
+        return arch, view
+
+    @api.model
+    def _get_family_button(self, family):
+        button = etree.Element(
+            "button",
+            name="action_view_family",
+            type="object",
+            icon=family.icon,
+            groups=family.button_groups,
+            context=repr({"okr_source_family": family.family}),
+            invisible=f"not is_production_fed and not {family.count_field}",
+        )
+        button.set("class", "oe_stat_button")
+        etree.SubElement(button, "field", name=family.count_field, widget="statinfo")
+        return button
 
     # ------------------------------------------------------------------
     # Computes
@@ -369,17 +398,12 @@ class OkrKeyResult(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
-    def action_view_workorders(self):
-        return self._action_view_family("workorder")
-
-    def action_view_productivity(self):
-        return self._action_view_family("productivity")
-
-    def action_view_productions(self):
-        return self._action_view_family("production")
-
-    def action_view_inspections(self):
-        return self._action_view_family("inspection")
+    def action_view_family(self):
+        """The records of the family named by the button's context."""
+        family_name = self.env.context.get("okr_source_family")
+        if family_name not in registry.REGISTRY:
+            raise UserError(_("Unknown production source: %(name)s", name=family_name))
+        return self._action_view_family(family_name)
 
     def action_view_planned_records(self):
         """The planned records behind the planned landing: the domain its

@@ -1,7 +1,10 @@
 import logging
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.osv import expression
+
+from ..sources.base import get_linked_domain
 
 _logger = logging.getLogger(__name__)
 
@@ -32,11 +35,17 @@ class OkrProductionAlert(models.Model):
     cause = fields.Selection(ALERT_CAUSES, required=True, index=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     reference = fields.Char(required=True, help="What happened where.")
-    workcenter_id = fields.Many2one("mrp.workcenter", ondelete="set null")
-    workorder_id = fields.Many2one("mrp.workorder", ondelete="set null", index=True)
-    production_id = fields.Many2one("mrp.production", ondelete="set null")
+    workcenter_id = fields.Many2one(
+        "mrp.workcenter", string="Work Center", ondelete="set null"
+    )
+    workorder_id = fields.Many2one(
+        "mrp.workorder", string="Work Order", ondelete="set null", index=True
+    )
+    production_id = fields.Many2one(
+        "mrp.production", string="Manufacturing Order", ondelete="set null"
+    )
     productivity_id = fields.Many2one(
-        "mrp.workcenter.productivity", ondelete="set null"
+        "mrp.workcenter.productivity", string="Time Log", ondelete="set null"
     )
     inspection_id = fields.Many2one("qc.inspection", ondelete="set null")
     activity_id = fields.Many2one(
@@ -45,33 +54,46 @@ class OkrProductionAlert(models.Model):
         help="The open activity of the key result for this cause.",
     )
 
+    def action_open_source(self):
+        """The record the event happened on: the inspection, the time log,
+        the work order, the manufacturing order or the work center, the
+        first one kept that the user may read."""
+        self.ensure_one()
+        self.check_access("read")
+        for record in (
+            self.inspection_id,
+            self.productivity_id,
+            self.workorder_id,
+            self.production_id,
+            self.workcenter_id,
+        ):
+            if record and record.has_access("read"):
+                return {
+                    "type": "ir.actions.act_window",
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "views": [(False, "form")],
+                    "name": record.display_name,
+                }
+        raise UserError(
+            _(
+                "Alert '%(alert)s': its records were deleted or you may not read them.",
+                alert=self.reference,
+            )
+        )
+
     @api.model
     def _search_linked_key_results(
         self, workcenters=None, workorders=None, productions=None
     ):
         """Key results of active objectives in running cycles linked to the
         records: directly, through a linked work order or manufacturing order."""
-        workcenters = workcenters or self.env["mrp.workcenter"]
-        workorders = workorders or self.env["mrp.workorder"]
-        productions = productions or self.env["mrp.production"]
-        links = []
-        if workcenters:
-            links += [
-                [("workcenter_ids", "in", workcenters.ids)],
-                [("workorder_ids.workcenter_id", "in", workcenters.ids)],
-                [("production_ids.workorder_ids.workcenter_id", "in", workcenters.ids)],
-            ]
-        if workorders:
-            links += [
-                [("workorder_ids", "in", workorders.ids)],
-                [("production_ids", "in", workorders.production_id.ids)],
-            ]
-        if productions:
-            links += [
-                [("production_ids", "in", productions.ids)],
-                [("workorder_ids.production_id", "in", productions.ids)],
-            ]
-        if not links:
+        links = get_linked_domain(
+            workorders.ids if workorders else (),
+            productions.ids if productions else (),
+            workcenters.ids if workcenters else (),
+        )
+        if links == expression.FALSE_DOMAIN:
             return self.env["okr.key.result"]
         return (
             self.env["okr.key.result"]
@@ -83,7 +105,7 @@ class OkrProductionAlert(models.Model):
                             ("cycle_id.state", "=", "running"),
                             ("objective_id.state", "=", "active"),
                         ],
-                        expression.OR(links),
+                        links,
                     ]
                 )
             )
@@ -176,16 +198,9 @@ class OkrProductionAlert(models.Model):
             workorders=late, workcenters=late.workcenter_id
         )
         for workorder in late:
-            targets = key_results.filtered(
-                lambda kr, wo=workorder: (
-                    (
-                        wo in kr.workorder_ids
-                        or wo.production_id in kr.production_ids
-                        or wo.workcenter_id in kr.workcenter_ids
-                    )
-                    and (kr.id, wo.id) not in already
-                )
-            )
+            targets = key_results.filtered_domain(
+                get_linked_domain(workorder.ids, (), workorder.workcenter_id.ids)
+            ).filtered(lambda kr, wo=workorder: (kr.id, wo.id) not in already)
             for key_result in targets:
                 try:
                     with self.env.cr.savepoint():

@@ -1,23 +1,22 @@
 from odoo import _, models
 
+from ..sources.inspection import InspectionSource
+
 
 class QcInspection(models.Model):
     _inherit = "qc.inspection"
 
     def write(self, vals):
-        final_before = self.filtered(lambda qi: qi.state in ("success", "failed"))
+        # the refresh is the source family's (okr_source_record); here the
+        # inspections of a production newly concluded as failed alert
+        if "state" not in vals:
+            return super().write(vals)
+        concluded_before = InspectionSource.filter_counted(self)
         res = super().write(vals)
-        if vals.get("state") in ("success", "failed"):
-            concluded = (self - final_before).filtered("production_id")
-            if concluded:
-                productions = concluded.production_id
-                self.env["okr.key.result"]._refresh_for_event(
-                    self._name,
-                    vals,
-                    productions=productions,
-                    workcenters=productions.workorder_ids.workcenter_id,
-                )
-                concluded.filtered(lambda qi: qi.state == "failed")._okr_alert()
+        concluded = InspectionSource.filter_counted(self) - concluded_before
+        concluded.filtered(
+            lambda qi: qi.production_id and qi.state == "failed"
+        )._okr_alert()
         return res
 
     def _okr_alert(self):

@@ -137,6 +137,31 @@ class _FactIndex:
         return matched
 
 
+def get_linked_domain(workorders=(), productions=(), workcenters=()):
+    """The one definition of the key results linked to records (lists of
+    ids): linked to the work orders or to their orders, to the orders or to
+    their work orders, to the work centers directly or through a linked work
+    order or order. Empty when no record is given."""
+    links = []
+    if workorders:
+        links += [
+            [("workorder_ids", "in", list(workorders))],
+            [("production_ids.workorder_ids", "in", list(workorders))],
+        ]
+    if productions:
+        links += [
+            [("production_ids", "in", list(productions))],
+            [("workorder_ids.production_id", "in", list(productions))],
+        ]
+    if workcenters:
+        links += [
+            [("workcenter_ids", "in", list(workcenters))],
+            [("workorder_ids.workcenter_id", "in", list(workcenters))],
+            [("production_ids.workorder_ids.workcenter_id", "in", list(workcenters))],
+        ]
+    return expression.OR(links) if links else expression.FALSE_DOMAIN
+
+
 def get_period(key_result):
     """The cycle as a half-open UTC datetime range [start, end)."""
     cycle = key_result.cycle_id
@@ -155,8 +180,13 @@ class ProductionSource:
       ``production``, ``workcenter``, ``product``, ``company``, ``date``) and
       ``base_domain``, the records that count at all;
     - ``triggers``: ``{model: fields}`` whose changes refresh the family;
-    - ``action_xmlid``, :meth:`get_action_name` and ``count_field``: its
-      drill-down button;
+    - ``action_xmlid``, :meth:`get_action_name`, ``count_field`` (a field
+      the key result gets, labelled ``count_label``, readable by
+      ``count_groups``), ``icon`` and ``button_groups``: its drill-down
+      button on the key result's form, generated from the registry;
+    - ``base_domain`` is also the one rule of when a record of ``model``
+      counts: the models' hooks ask :meth:`filter_counted`, and
+      :meth:`count_matched` says how many records the matched facts hold;
     - ``uses_uom``: its quantities are converted into the key result's unit;
     - :meth:`_get_facts`, the aggregate, and :meth:`_get_value`;
     - its plan, when the ERP's plans say where its figure will land:
@@ -175,6 +205,10 @@ class ProductionSource:
     triggers = {}
     action_xmlid = None
     count_field = None
+    count_label = None
+    count_groups = "mrp.group_mrp_user"
+    icon = "fa-list"
+    button_groups = "mrp.group_mrp_user"
     uses_uom = False
     plan_sources = ()
     plan_base_domain = []
@@ -187,6 +221,39 @@ class ProductionSource:
     @classmethod
     def source_keys(cls):
         return [key for key, _label in cls.sources]
+
+    # ------------------------------------------------------------------
+    # When a record counts, and what its event refreshes
+    # ------------------------------------------------------------------
+    @classmethod
+    def filter_counted(cls, records):
+        """The records of ``model`` among ``records`` that count at all (done,
+        concluded...): ``base_domain``, evaluated on the records."""
+        return records.filtered_domain(cls.base_domain)
+
+    @classmethod
+    def get_event_records(cls, records):
+        """``{workorders, productions, workcenters}`` of ``records`` (of
+        ``model``), along the family's scope paths: what their event may
+        change, for :meth:`get_affected_domain`."""
+        env = records.env
+        event = {}
+        for name, dimension, model in (
+            ("workorders", "workorder", "mrp.workorder"),
+            ("productions", "production", "mrp.production"),
+            ("workcenters", "workcenter", "mrp.workcenter"),
+        ):
+            path = cls.paths[dimension]
+            event[name] = records if path == "id" else records.mapped(path)
+            if event[name]._name != model:
+                event[name] = env[model]
+        return event
+
+    @classmethod
+    def count_matched(cls, matched):
+        """How many records of ``model`` the matched ``[(fact, wo_ids)]`` hold
+        (the records the drill-down opens)."""
+        return sum(fact.measures["count"] for fact, _wo_ids in matched)
 
     # ------------------------------------------------------------------
     # Scope: the one definition of the records a key result counts
@@ -264,12 +331,7 @@ class ProductionSource:
         """Key results of running cycles fed by ``source_keys`` whose scope may
         hold these records: linked explicitly, or scoped on their company, work
         centers and products (each record argument a list of ids)."""
-        explicit = expression.OR(
-            [
-                [("workorder_ids", "in", workorders)],
-                [("production_ids", "in", productions)],
-            ]
-        )
+        explicit = get_linked_domain(workorders, productions)
         scoped = [
             ("workorder_ids", "=", False),
             ("production_ids", "=", False),
@@ -313,6 +375,39 @@ class ProductionSource:
 
     @classmethod
     def _compute_buckets(cls, key_results, scopes, plan):
+        results, errors = {}, {}
+        for key_result, scope, matched, planned in cls._iter_matched(
+            key_results, scopes, plan
+        ):
+            try:
+                if plan:
+                    results[key_result.id] = cls._get_plan_value(
+                        key_result, matched, planned, scope
+                    )
+                else:
+                    results[key_result.id] = cls._get_value(key_result, matched, scope)
+            except UserError as error:
+                errors[key_result.id] = error
+        return results, errors
+
+    @classmethod
+    def match(cls, key_results, scopes=None, plan=False):
+        """``{key_result_id: [(fact, wo_ids)]}``: the facts each key result's
+        figure counts (with ``plan``, its planned facts), as :meth:`compute`
+        matches them."""
+        return {
+            key_result.id: planned if plan else matched
+            for key_result, _scope, matched, planned in cls._iter_matched(
+                key_results, scopes, plan
+            )
+        }
+
+    @classmethod
+    def _iter_matched(cls, key_results, scopes, plan):
+        """``(key_result, scope, matched, planned)`` for each key result: the
+        records of a bucket of key results (sharing a period and, explicit
+        links apart, a company) are aggregated once, then matched on each
+        scope in Python."""
         env = key_results.env
         if plan:
             key_results = key_results.filtered(lambda kr: kr.source in cls.plan_sources)
@@ -325,7 +420,6 @@ class ProductionSource:
             scope = scopes[key_result.id]
             key = (scope.period, "explicit" if scope.explicit else scope.company_id)
             buckets[key].append(key_result)
-        results, errors = {}, {}
         for (period, _key), bucket in buckets.items():
             bucket_scopes = [scopes[kr.id] for kr in bucket]
             domain = cls._get_bucket_domain(bucket_scopes, period)
@@ -337,19 +431,12 @@ class ProductionSource:
                     cls._get_plan_facts(env, plan_domain, bucket_scopes)
                 )
             for key_result, scope in zip(bucket, bucket_scopes, strict=True):
-                matched = index.match(scope)
-                try:
-                    if plan:
-                        results[key_result.id] = cls._get_plan_value(
-                            key_result, matched, plan_index.match(scope), scope
-                        )
-                    else:
-                        results[key_result.id] = cls._get_value(
-                            key_result, matched, scope
-                        )
-                except UserError as error:
-                    errors[key_result.id] = error
-        return results, errors
+                yield (
+                    key_result,
+                    scope,
+                    index.match(scope),
+                    plan_index.match(scope) if plan else None,
+                )
 
     @classmethod
     def _get_facts(cls, env, domain, scopes):

@@ -24,6 +24,10 @@ class InspectionSource(ProductionSource):
     triggers = {"qc.inspection": ["state"]}
     action_xmlid = "quality_control_oca.action_qc_inspection"
     count_field = "inspection_count"
+    count_label = "Inspections"
+    count_groups = "mrp.group_mrp_user,quality_control_oca.group_quality_control_user"
+    icon = "fa-check-square-o"
+    button_groups = "quality_control_oca.group_quality_control_user"
 
     @classmethod
     def get_action_name(cls, key_result):

@@ -27,11 +27,17 @@ class ManufacturingOrderSource(ProductionSource):
     triggers = {"mrp.production": ["state"]}
     action_xmlid = "mrp.mrp_production_action"
     count_field = "production_count"
+    count_label = "Manufacturing"
+    icon = "fa-industry"
     # confirmed orders not done yet, at their planned end against their
     # deadline, lead time from their planned start
     plan_sources = ("mrp_on_time_rate", "mrp_lead_time_days")
     plan_base_domain = [("state", "in", ("confirmed", "progress", "to_close"))]
     plan_date_path = "date_finished"
+
+    @classmethod
+    def count_matched(cls, matched):
+        return len(matched)
 
     @classmethod
     def get_action_name(cls, key_result):

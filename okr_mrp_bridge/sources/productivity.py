@@ -25,6 +25,8 @@ class ProductivitySource(ProductionSource):
     triggers = {"mrp.workcenter.productivity": ["date_end"]}
     action_xmlid = "mrp.mrp_workcenter_productivity_report"
     count_field = "productivity_count"
+    count_label = "Time Logs"
+    icon = "fa-clock-o"
 
     @classmethod
     def get_action_name(cls, key_result):

@@ -28,6 +28,8 @@ class WorkorderSource(ProductionSource):
     triggers = {"mrp.workorder": ["state"], "stock.scrap": ["state"]}
     action_xmlid = "mrp.mrp_workorder_todo"
     count_field = "workorder_count"
+    count_label = "Work Orders"
+    icon = "fa-wrench"
     uses_uom = True
     # open work orders of confirmed orders, at their order's planned end: the
     # order's quantity not finished yet
@@ -37,6 +39,10 @@ class WorkorderSource(ProductionSource):
         ("production_id.state", "in", ("confirmed", "progress", "to_close")),
     ]
     plan_date_path = "production_id.date_finished"
+
+    @classmethod
+    def count_matched(cls, matched):
+        return sum(len(wo_ids) for _fact, wo_ids in matched)
 
     @classmethod
     def get_action_name(cls, key_result):

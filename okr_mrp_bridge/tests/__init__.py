@@ -3,6 +3,7 @@ from . import test_events
 from . import test_performance
 from . import test_planned_value
 from . import test_registry
+from . import test_scope_equality
 from . import test_security
 from . import test_sources
 from . import test_security_round2

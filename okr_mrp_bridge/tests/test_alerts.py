@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import OkrMrpTestCommon
@@ -150,3 +151,36 @@ class TestShopFloorAlerts(OkrMrpTestCommon):
         self.objective.state = "done"
         self._log_time(self.wc_assembly, self.loss_equipment, 20)
         self.assertFalse(self._alert_activities(self.kr_linked))
+
+    def test_alert_opens_the_record_it_happened_on(self):
+        """The alert keeps where it happened, shows it and opens it."""
+        log = self._log_time(self.wc_assembly, self.loss_equipment, 20)
+        alert = self.kr_linked.production_alert_ids
+        self.assertEqual(alert.workcenter_id, self.wc_assembly)
+        self.assertEqual(alert.productivity_id, log)
+        action = alert.with_user(self.user_planner).action_open_source()
+        self.assertEqual((action["res_model"], action["res_id"]), (log._name, log.id))
+        # the time log gone: the work center it happened on
+        log.unlink()
+        action = alert.with_user(self.user_planner).action_open_source()
+        self.assertEqual(
+            (action["res_model"], action["res_id"]),
+            ("mrp.workcenter", self.wc_assembly.id),
+        )
+        arch = self.env["okr.production.alert"].get_views([(False, "form")])
+        for name in ("workcenter_id", "production_id", "workorder_id"):
+            self.assertIn(name, arch["views"]["form"]["arch"])
+        # an OKR user without manufacturing rights opens nothing of it
+        outsider = self.env["res.users"].create(
+            {
+                "name": "OKR only",
+                "login": "okr_only_alert",
+                "groups_id": [
+                    (6, 0, self.env.ref("okr_management.group_okr_user").ids)
+                ],
+            }
+        )
+        self.env["hr.employee"].create({"name": "OKR only", "user_id": outsider.id})
+        with self.assertRaises(UserError):
+            alert.with_user(outsider).action_open_source()
+        self.assertEqual(alert.workcenter_id, self.wc_assembly)

@@ -17,6 +17,7 @@ COUNTED = {
     "productivity": "{count} productivity logs",
     "production": "{count} manufacturing orders done",
     "inspection": "of {count} inspections",
+    "unbuild": "{count} unbuild orders",
 }
 
 
@@ -56,7 +57,7 @@ class TestSourceRegistry(OkrMrpTestCommon):
                 key_results[source, label] = self._create_key_result(
                     source, name=f"{source} {label}", **scope
                 )
-        self.assertEqual(len(get_source_keys()), 8)
+        self.assertEqual(len(get_source_keys()), 9)
         checked = 0
         for (source, label), key_result in key_results.items():
             family = get_family(source)
@@ -95,7 +96,8 @@ class TestSourceRegistry(OkrMrpTestCommon):
         keys = get_source_keys()
         self.assertEqual(len(keys), len(set(keys)))
         self.assertEqual(
-            set(REGISTRY), {"workorder", "productivity", "production", "inspection"}
+            set(REGISTRY),
+            {"workorder", "productivity", "production", "inspection", "unbuild"},
         )
         for family in REGISTRY.values():
             self.assertIn(family.model, self.env)

@@ -152,23 +152,24 @@ class TestProductionSources(OkrMrpTestCommon):
         kr = self._create_key_result(
             "qc_pass_rate", product_ids=[(6, 0, self.product.ids)]
         ).with_user(self.user_planner)
-        workorders = self.env["mrp.workorder"].search(
-            kr.action_view_workorders()["domain"]
-        )
+
+        def view(key_result, family):
+            return key_result.with_context(
+                okr_source_family=family
+            ).action_view_family()["domain"]
+
+        workorders = self.env["mrp.workorder"].search(view(kr, "workorder"))
         self.assertEqual(workorders, production.workorder_ids)
-        productions = self.env["mrp.production"].search(
-            kr.action_view_productions()["domain"]
-        )
+        productions = self.env["mrp.production"].search(view(kr, "production"))
         self.assertEqual(productions, production)
-        inspections = self.env["qc.inspection"].search(
-            kr.sudo().action_view_inspections()["domain"]
-        )
+        inspections = self.env["qc.inspection"].search(view(kr.sudo(), "inspection"))
         self.assertFalse(inspections, "the inspection is not concluded yet")
         self._conclude_inspection(production.qc_inspections_ids, passed=True)
-        inspections = self.env["qc.inspection"].search(
-            kr.sudo().action_view_inspections()["domain"]
-        )
+        inspections = self.env["qc.inspection"].search(view(kr.sudo(), "inspection"))
         self.assertEqual(inspections, production.qc_inspections_ids)
+        # a family the registry does not know is refused
+        with self.assertRaises(UserError):
+            view(kr, "payroll")
 
     def test_manual_check_in_refused_on_production_fed_key_result(self):
         kr = self._create_key_result(
