@@ -3,6 +3,7 @@ import math
 from odoo import _, api, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
+from odoo.osv import expression
 
 NUMERIC_FIELD_TYPES = ("float", "integer", "monetary")
 # a PostgreSQL integer column
@@ -208,6 +209,40 @@ class OkrSystemFieldsMixin(models.AbstractModel):
             ids = {record_id for record_id in ids if isinstance(record_id, int)}
             if ids:
                 self.env[field.comodel_name].browse(ids).exists().check_access("read")
+
+    # ------------------------------------------------------------------
+    # Wizards are their user's
+    # ------------------------------------------------------------------
+    def _is_private_transient(self):
+        """The suite's wizards hold figures copied for their user (a team
+        check-in line keeps the value it showed): nobody else reads them."""
+        return self._transient and self._name.startswith("okr.") and not self.env.su
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        if self._is_private_transient():
+            domain = expression.AND([domain, [("create_uid", "=", self.env.uid)]])
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if result or not self._is_private_transient():
+            return result
+        ids = [record_id for record_id in self._ids if isinstance(record_id, int)]
+        if not ids:
+            return None
+        # sudo: who created the wizards is read to decide who may see them
+        others = (
+            self.browse(ids)
+            .sudo()
+            .filtered(lambda wizard: wizard.create_uid.id != self.env.uid)
+        )
+        if not others:
+            return None
+        forbidden = self.browse(others.ids)
+        return forbidden, lambda: self.env["ir.rule"]._make_access_error(
+            operation, forbidden
+        )
 
     @api.model
     def default_get(self, fields_list):

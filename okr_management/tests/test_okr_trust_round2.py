@@ -518,3 +518,30 @@ class TestOkrTrustRound2(OkrTestCommon):
         )
         self.assertIn("value", result)
         self.assertFalse(self.objective.parent_id)
+
+    def test_wizards_are_their_users_own(self):
+        """A team check-in keeps the figures it showed its user: another
+        OKR user neither finds nor reads it."""
+        wizard = self._as(self.user_lead)["okr.team.check.in"].create(
+            {"cycle_id": self.cycle.id, "department_id": self.dep_prod.id}
+        )
+        line_ids = wizard.line_ids.ids
+        self.assertTrue(line_ids)
+        for user in (self.user_worker, self.user_manager, self.user_outsider):
+            env = self._as(user)
+            self.assertFalse(env["okr.team.check.in"].search([("id", "=", wizard.id)]))
+            self.assertFalse(
+                env["okr.team.check.in.line"].search([("id", "in", line_ids)])
+            )
+            with self.assertRefused(AccessError):
+                env["okr.team.check.in.line"].browse(line_ids).read(["current_value"])
+            with self.assertRefused(AccessError):
+                env["okr.team.check.in"].browse(wizard.id).write(
+                    {"team_type": "reports"}
+                )
+        # its user still works with it
+        env = self._as(self.user_lead)
+        self.assertEqual(
+            env["okr.team.check.in.line"].search([("id", "in", line_ids)]).ids, line_ids
+        )
+        self.assertEqual(wizard.team_type, "department")
