@@ -18,7 +18,8 @@ class OkrKeyResult(models.Model):
         ``value`` and, optionally, ``date``, ``note``, ``external_id``),
         answered like check-ins: ``index``, ``kpi_id``, ``external_id``,
         ``status`` ("created", "duplicate" or "refused"), ``kpi_value_id``
-        and ``error``. The others are key result check-ins."""
+        and ``error`` (``key_result_id`` and ``check_in_id`` False). The
+        others are key result check-ins."""
         if not isinstance(items, list | tuple) or len(items) > CHECK_IN_BATCH_LIMIT:
             return super().action_check_in_batch(items)
         kpi_indexes = [
@@ -43,11 +44,14 @@ class OkrKeyResult(models.Model):
 
     @api.model
     def _record_kpi_batch_item(self, index, item):
+        # the check-in answer's keys, and the KPI's own
         result = {
             "index": index,
+            "key_result_id": False,
             "kpi_id": item.get("kpi_id"),
             "external_id": item.get("external_id") or False,
             "status": "refused",
+            "check_in_id": False,
             "kpi_value_id": False,
             "error": False,
         }

@@ -442,6 +442,9 @@ class TestOkrKpi(OkrTestCommon):
             ],
         )
         self.assertEqual(answers[1]["kpi_value_id"], answers[2]["kpi_value_id"])
+        # the same keys as a check-in's answer
+        self.assertLessEqual(set(answers[0]), set(answers[1]))
+        self.assertFalse(answers[1]["check_in_id"])
         self.assertIn("'nan'", answers[3]["error"])
         # a KPI the caller may not read is refused without its name
         self.assertIn("okr.kpi", answers[4]["error"])
