@@ -341,17 +341,11 @@ class OkrKeyResultCheckInApi(models.Model):
             )
 
     def _filter_check_in_allowed(self):
-        """The key results the current user may check in on: all for OKR
-        managers, else those they own or manage (owner of the key result or
-        of its objective in their reporting line)."""
-        if self.env.su or self.env.user.has_group("okr_management.group_okr_manager"):
+        """The key results the current user may check in on (see
+        ``res.users._okr_check_in_domain``, the one definition)."""
+        if self.env.su or self.env.user.has_group("okr_management.group_okr_admin"):
             return self
-        managed = set(self.env.user._okr_managed_employee_ids())
-        return self.filtered(
-            lambda kr: (
-                kr.owner_id.id in managed or kr.objective_id.owner_id.id in managed
-            )
-        )
+        return self.filtered_domain(self.env.user._okr_check_in_domain())
 
     def _filter_checkable_by_hand(self):
         """The key results the current user may check in on by hand: those

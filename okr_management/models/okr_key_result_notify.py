@@ -31,7 +31,7 @@ class OkrKeyResultNotify(models.Model):
         and announce it on the objective. Called when check-ins are
         recorded (okr.check.in create), by the system: the badge, its date
         and the message are the suite's own facts."""
-        key_results = self.exists().filtered(
+        key_results = self.filtered(
             lambda kr: (
                 kr.progress >= 1.0
                 and kr.last_check_in_date

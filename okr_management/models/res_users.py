@@ -21,6 +21,30 @@ class ResUsers(models.Model):
             return ()
         return tuple(Employee.search([("id", "child_of", employees.ids)]).ids)
 
+    def _okr_check_in_domain(self, path=""):
+        """Where this user may check in, as a domain: on the key results
+        (``path`` "") or on the check-ins (``path`` "key_result_id."). The one
+        definition of the check-in permission: the check-ins' record rule and
+        ``okr.key.result._filter_check_in_allowed`` both read it.
+
+        Owners and their reporting line check in on their key results and
+        those of their objectives; OKR Managers on every key result but the
+        private ones of others."""
+        managed = list(self._okr_managed_employee_ids())
+        domain = [
+            "|",
+            (f"{path}owner_id", "in", managed),
+            (f"{path}objective_id.owner_id", "in", managed),
+        ]
+        if self.has_group("okr_management.group_okr_manager"):
+            domain = ["|", (f"{path}objective_id.visibility", "!=", "private")]
+            domain += [
+                "|",
+                (f"{path}owner_id", "in", managed),
+                (f"{path}objective_id.owner_id", "in", managed),
+            ]
+        return domain
+
     @tools.ormcache("self.id")
     def _okr_department_ids(self):
         """The departments of the user's employees and their sub-departments,
