@@ -181,6 +181,7 @@ class OkrCheckIn(models.Model):
         chain, ``parent_id`` up)."""
         self.ensure_one()
         managers = user.employee_ids
+        # the reporting line above the owner, whatever HR records the reader sees
         employee = self.sudo().key_result_id.owner_id.parent_id
         seen = set()
         while employee and employee.id not in seen:
@@ -203,6 +204,7 @@ class OkrCheckIn(models.Model):
     def _is_own(self, user):
         self.ensure_one()
         return (
+            # the owner's user, whatever HR records the reader sees
             self.user_id == user or self.sudo().key_result_id.owner_id.user_id == user
         )
 
@@ -303,6 +305,7 @@ class OkrCheckIn(models.Model):
         """A check-in moves its objective: move the parent key results fed by
         their aligned objectives too (up the alignment chain, one level per
         check-in they record)."""
+        # the system refreshes the aligned parents, whoever checked in
         self.sudo().key_result_id.objective_id.parent_key_result_id._refresh_if_aligned()
 
     def write(self, vals):
@@ -388,6 +391,7 @@ class OkrCheckIn(models.Model):
                         kr=check_in.key_result_id.name,
                     )
                 )
+        # acknowledgements are system facts; the right was checked above
         self.sudo().write(
             {
                 "acknowledged_by_id": user.id,
@@ -395,6 +399,7 @@ class OkrCheckIn(models.Model):
                 "acknowledgement_note": note or False,
             }
         )
+        # the owner and author are told, whatever the acknowledger reads of them
         for check_in in self.sudo():
             owner_user = check_in.key_result_id.owner_id.user_id
             recipients = (owner_user | check_in.user_id) - user

@@ -134,7 +134,9 @@ class OkrCycle(models.Model):
                 raise UserError(
                     _("Only a draft cycle can be started: '%s' is not.", cycle.name)
                 )
+        # the cycle's state is a system fact; _check_can_steer checked the right
         self.sudo().write({"state": "running"})
+        # every draft objective of the cycle starts, not only the visible ones
         self.sudo().objective_ids.filtered(lambda o: o.state == "draft").write(
             {"state": "active"}
         )
@@ -185,6 +187,7 @@ class OkrCycle(models.Model):
         for cycle in self:
             if cycle.state != "closed":
                 raise UserError(_("Cycle '%s' is not closed.", cycle.name))
+        # the cycle's state is a system fact; the admin right was checked above
         self.sudo().write({"state": "running"})
         for cycle in self:
             cycle.message_post(

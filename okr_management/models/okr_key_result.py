@@ -483,6 +483,7 @@ class OkrKeyResult(models.Model):
                 _(
                     "Owner: you can make only yourself or people of your "
                     "reporting line owners of a key result (not %(owner)s).",
+                    # the refusal names the person, whatever HR records the caller reads
                     owner=self.env["hr.employee"].sudo().browse(min(outside)).name,
                 )
             )
@@ -516,6 +517,7 @@ class OkrKeyResult(models.Model):
     def _filter_with_check_ins(self):
         groups = (
             self.env["okr.check.in"]
+            # any check-in keeps the key result, including ones the caller cannot read
             .sudo()
             ._read_group([("key_result_id", "in", self.ids)], ["key_result_id"])
         )

@@ -91,6 +91,7 @@ class OkrKeyResultCheckInApi(models.Model):
         from a value another check-in has just replaced. Nothing here writes
         another key result's row (its check-in may hold it)."""
         self.flush_recordset()
+        # the objectives are rolled up whole, whatever the caller sees
         objectives = self.sudo().objective_id
         self.env.cr.execute(
             SQL(
@@ -163,6 +164,7 @@ class OkrKeyResultCheckInApi(models.Model):
             )
         return (
             self.env["okr.check.in"]
+            # the reference is looked up only after the check-in right above
             .sudo()
             .search(
                 [("key_result_id", "=", self.id), ("external_id", "=", external_id)],

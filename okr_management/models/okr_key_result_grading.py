@@ -113,6 +113,7 @@ class OkrKeyResultGrading(models.Model):
             )
         self.check_access("write")
         self._check_cycle_not_closed({"score"})
+        # grades are system facts; the manager's right was checked above
         self.sudo().write(
             {
                 "score": score,

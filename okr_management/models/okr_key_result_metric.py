@@ -62,6 +62,7 @@ class OkrKeyResultMetric(models.Model):
         if real_ids:
             groups = (
                 self.env["okr.key.result.milestone"]
+                # the status counts every milestone, whoever reads the key result
                 .sudo()
                 ._read_group(
                     [
@@ -231,6 +232,7 @@ class OkrKeyResultMetric(models.Model):
         one query."""
         groups = (
             self.env["okr.key.result.milestone"]
+            # the value counts every milestone, whoever moved one
             .sudo()
             ._read_group(
                 [("key_result_id", "in", self.ids)],
@@ -253,6 +255,7 @@ class OkrKeyResultMetric(models.Model):
         Milestone key results whose value it changes. The milestones are the
         source: the check-in is the system's, its author the user who moved
         them."""
+        # milestones are the source: the system records their check-in
         key_results = self.sudo().filtered(lambda kr: kr.metric_type == "milestone")
         if not key_results:
             return
@@ -274,4 +277,5 @@ class OkrKeyResultMetric(models.Model):
             )
         ]
         if vals_list:
+            # a system check-in (source 'milestone'), not the caller's
             self.env["okr.check.in"].sudo().create(vals_list)

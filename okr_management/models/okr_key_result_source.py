@@ -103,6 +103,7 @@ class OkrKeyResultSource(models.Model):
         results and closed cycles are left alone.
         """
         self.check_access("read")
+        # the refresh is the system's; read access was checked above
         key_results = self.sudo().filtered(
             lambda kr: (
                 kr.source in self._get_computed_sources()
@@ -129,6 +130,7 @@ class OkrKeyResultSource(models.Model):
                     }
                 )
         if check_in_vals:
+            # system check-ins of the source, authored by the superuser
             self.env["okr.check.in"].sudo().create(check_in_vals)
         key_results._after_refresh_from_source(results)
         return True
@@ -143,6 +145,7 @@ class OkrKeyResultSource(models.Model):
             return {}
         groups = (
             self.env["okr.objective"]
+            # the mean counts every aligned objective, visible or not
             .sudo()
             ._read_group(
                 [
@@ -174,6 +177,7 @@ class OkrKeyResultSource(models.Model):
         """Hook called with the computed values after a refresh."""
 
     def _refresh_if_aligned(self):
+        # the system refreshes aligned key results, whoever triggered it
         self.sudo().filtered(
             lambda kr: kr.source == "aligned"
         ).action_refresh_from_source()

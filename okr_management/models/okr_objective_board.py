@@ -170,7 +170,9 @@ class OkrObjectiveBoard(models.Model):
         ids = real.ids
         key_results = self.env["okr.key.result"]._search([("objective_id", "in", ids)])
         overdue = [("objective_id", "in", ids), ("is_overdue", "=", True)]
+        # counted over every commitment of the card, as its owner sees them
         commitments = self.env["okr.commitment"].sudo()._search(overdue)
+        # counted over every milestone of the card's key results
         milestones = self.env["okr.key.result.milestone"].sudo()._search(overdue)
         owners = self.env["okr.objective"]._search(
             [

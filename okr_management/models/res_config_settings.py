@@ -203,6 +203,7 @@ class ResConfigSettings(models.TransientModel):
                 )
 
     def set_values(self):
+        # the Settings screen is for administrators (its access rules)
         params = self.env["ir.config_parameter"].sudo()
         before = (
             params.get_param(setting_key("on_track_ratio")),

@@ -15,7 +15,9 @@ class ResUsers(models.Model):
     def _okr_managed_employee_ids(self):
         """The user's employees and everyone below them in the reporting
         line (``child_of`` on the manager), as a tuple of ids."""
+        # the org chart is read whole: the rules need the reporting line
         Employee = self.env["hr.employee"].sudo().with_context(active_test=False)
+        # a user's own employees, whatever the HR access
         employees = self.sudo().with_context(active_test=False).employee_ids
         if not employees:
             return ()
@@ -49,7 +51,9 @@ class ResUsers(models.Model):
     def _okr_department_ids(self):
         """The departments of the user's employees and their sub-departments,
         as a tuple of ids."""
+        # the department tree is read whole: the rules need it
         Department = self.env["hr.department"].sudo().with_context(active_test=False)
+        # a user's own employees, whatever the HR access
         departments = self.sudo().with_context(active_test=False).employee_ids
         departments = departments.department_id
         if not departments:
