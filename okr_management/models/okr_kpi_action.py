@@ -52,7 +52,7 @@ class OkrKpiAction(models.Model):
         string="Countermeasure", tracking=True, help="What was done about it."
     )
     closed_date = fields.Datetime(string="Closed On", readonly=True)
-    closed_by_id = fields.Many2one("res.users", string="Closed By", readonly=True)
+    closed_by_id = fields.Many2one("res.users", readonly=True)
     escalated_date = fields.Date(string="Escalated On", readonly=True, tracking=True)
     escalation_tier = fields.Selection(
         KPI_TIER_SELECTION, string="Escalated To Tier", readonly=True
