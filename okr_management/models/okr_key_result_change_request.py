@@ -151,17 +151,23 @@ class OkrKeyResult(models.Model):
                     )
 
     def _change_request_differs(self, name, value):
-        """Whether writing ``value`` into ``name`` changes this key result."""
+        """Whether writing ``value`` into ``name`` changes this key result.
+
+        A value that is not one (text, NaN, infinity, out of range) is left to
+        the key result's own validation, which refuses it naming the field:
+        bad input hears that first, whatever the cycle."""
         self.ensure_one()
         field = self._fields[name]
+        if field.type == "float" and isinstance(value, bool):
+            return False
         try:
             new = field.convert_to_record(field.convert_to_cache(value, self), self)
-        except (TypeError, ValueError):
-            return True
+        except (TypeError, ValueError, OverflowError):
+            return False
         old = self[name]
         if field.type == "float":
-            if not math.isfinite(new):
-                return True
+            if not math.isfinite(new) or abs(new) > MAX_MAGNITUDE:
+                return False
             return float_compare(new, old, precision_digits=6) != 0
         return (new or False) != (old or False)
 
@@ -368,7 +374,7 @@ class OkrKeyResult(models.Model):
         if not isinstance(value, bool) and isinstance(value, int | float | str):
             try:
                 number = float(value)
-            except ValueError:
+            except (ValueError, OverflowError):
                 number = None
         if number is None:
             raise UserError(

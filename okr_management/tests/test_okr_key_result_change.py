@@ -109,6 +109,18 @@ class TestOkrKeyResultChange(OkrTestCommon):
         self.assertFalse(self.kr_private.deadline)
         self.assertTrue(self.kr_private.exists() and self.kr_private.active)
 
+    def test_bad_direct_values_refused_naming_the_field(self):
+        kr = self._as(self.user_worker, self.kr_private)
+        for value in ("abc", float("nan"), 2**2000):
+            with self.subTest(value=value):
+                with (
+                    self.assertRaisesRegex(ValidationError, "Target Value"),
+                    self.env.cr.savepoint(),
+                ):
+                    kr.write({"target_value": value})
+        self.kr_private.invalidate_recordset()
+        self.assertEqual(self.kr_private.target_value, 100)
+
     def test_forged_context_does_not_bypass(self):
         kr = self._as(self.user_worker, self.kr_private).with_context(
             okr_change_approved=True, bypass=True
@@ -312,6 +324,8 @@ class TestOkrKeyResultChange(OkrTestCommon):
             ({"target_value": "abc"}, "Target Value"),
             ({"target_value": float("nan")}, "Target Value"),
             ({"weight": float("inf")}, "Weight"),
+            ({"target_value": 2**2000}, "Target Value"),
+            ({"start_value": "1e400"}, "Start Value"),
             ({"weight": True}, "Weight"),
             ({"direction": "sideways"}, "Direction"),
             ({"deadline": "someday"}, "Deadline"),
@@ -402,3 +416,15 @@ class TestOkrKeyResultChange(OkrTestCommon):
         self.assertEqual(rows[0][4], "Line 3 moved to night shift")
         self.assertEqual(rows[0][5], "Operator")
         self.assertEqual(rows[0][7], "Line Lead")
+
+    def test_approver_and_requester_in_their_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        (self.user_worker | self.user_lead).write({"lang": "zh_CN"})
+        change = self._request(self.user_worker, self.kr_private, {"target_value": 80})
+        self.assertIn("批准", change.activity_ids.summary)
+        self._as(self.user_lead, change).action_approve()
+        answer = change.message_ids.filtered(
+            lambda m: self.user_worker.partner_id in m.partner_ids
+        )
+        self.assertIn("批准", answer[0].body)
+        self.assertIn("Changeovers under 20 min", answer[0].body)

@@ -434,8 +434,12 @@ class TestOkrTrustRound2(OkrTestCommon):
         self.assertEqual(self.kr_yield.target_value, 96)
         self.assertEqual(self.kr_yield.sequence, 10)
         self.assertEqual(len(self.objective.key_result_ids), 2)
-        # a number given as text is still a number
-        key_result.write({"target_value": "97.5"})
+        # a number given as text is still a number; a running cycle's target
+        # changes through an approved request
+        change_id = key_result.action_request_change({"target_value": "97.5"}, "die")
+        self._as(self.user_manager)["okr.key.result.change"].browse(
+            change_id
+        ).action_approve()
         self.assertEqual(self.kr_yield.target_value, 97.5)
 
     def test_numbers_of_wizards_templates_and_imports(self):
