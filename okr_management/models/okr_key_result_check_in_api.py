@@ -1,11 +1,12 @@
 import threading
 from urllib.parse import urlsplit
 
+from psycopg2 import IntegrityError
 from psycopg2.errors import UniqueViolation
 from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
 from odoo import _, api, models
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.tools import SQL, float_compare
 
 from ..tools import parse_date, parse_external_id, parse_number
@@ -117,24 +118,18 @@ class OkrKeyResultCheckInApi(models.Model):
             raise UserError(
                 _("Key result %(id)s does not exist (or was deleted).", id=self.id)
             ) from None
-        vals = {
-            "key_result_id": self.id,
-            "value": self._parse_check_in_value(value),
-            "note": note or False,
-        }
-        if confidence is None or confidence is False:
-            vals["confidence"] = self._get_check_in_confidence()
-        else:
-            vals["confidence"] = int(
-                parse_number(self.env, confidence, _("Confidence"))
-            )
-        if date:
-            vals["date"] = parse_date(self.env, date, _("Date"))
-        vals["source"] = self._get_check_in_source()
+        vals = self._prepare_check_in_vals(
+            self._get_check_in_source(),
+            self._get_check_in_confidence(),
+            value,
+            confidence=confidence,
+            note=note,
+            date=date,
+            external_id=external_id,
+        )
         CheckIn = self.env["okr.check.in"]
         if not external_id:
             return CheckIn.create(vals), True
-        vals["external_id"] = parse_external_id(self.env, external_id)
         known = self._find_check_in_by_external_id(vals["external_id"])
         if known:
             return known, False
@@ -147,6 +142,37 @@ class OkrKeyResultCheckInApi(models.Model):
             if known:
                 return known, False
             raise
+
+    def _prepare_check_in_vals(
+        self,
+        source,
+        default_confidence,
+        value,
+        confidence=None,
+        note=None,
+        date=None,
+        external_id=None,
+    ):
+        """The values of a check-in of ``value`` on this key result, parsed
+        and checked (no query): ``default_confidence`` when none is given."""
+        self.ensure_one()
+        vals = {
+            "key_result_id": self.id,
+            "value": self._parse_check_in_value(value),
+            "note": note or False,
+            "source": source,
+        }
+        if confidence is None or confidence is False:
+            vals["confidence"] = default_confidence
+        else:
+            vals["confidence"] = int(
+                parse_number(self.env, confidence, _("Confidence"))
+            )
+        if date:
+            vals["date"] = parse_date(self.env, date, _("Date"))
+        if external_id:
+            vals["external_id"] = parse_external_id(self.env, external_id)
+        return vals
 
     def _find_check_in_by_external_id(self, external_id):
         """The check-in recorded on this key result under ``external_id``.
@@ -174,13 +200,17 @@ class OkrKeyResultCheckInApi(models.Model):
 
     @api.model
     def action_check_in_batch(self, items):
-        """Record many check-ins in one call, each on its own.
+        """Record many check-ins in one call.
 
         ``items`` is a list of dicts with the keys ``key_result_id`` and
         ``value`` and, optionally, ``confidence``, ``note``, ``date`` and
-        ``external_id`` (the arguments of :meth:`action_check_in`). Each item
-        runs in its own savepoint: a refused item changes nothing and does not
-        undo the others.
+        ``external_id`` (the arguments of :meth:`action_check_in`). Every item
+        is validated first (its key result, the caller's right, the value,
+        the date, the reference); the valid ones are then recorded together,
+        in one creation. A refused item changes nothing and does not undo the
+        others: where the database refuses the creation (a constraint, a
+        reference recorded meanwhile by a concurrent call), the valid items
+        are recorded one at a time, each in its own savepoint.
 
         Returns one dict per item, in order: ``index``, ``key_result_id``,
         ``external_id``, ``status`` ("created", "duplicate" or "refused"),
@@ -209,9 +239,8 @@ class OkrKeyResultCheckInApi(models.Model):
                 and not isinstance(item.get("key_result_id"), bool)
             }
         )
-        results = []
-        for index, item in enumerate(items):
-            result = {
+        results = [
+            {
                 "index": index,
                 "key_result_id": item.get("key_result_id")
                 if isinstance(item, dict)
@@ -223,22 +252,137 @@ class OkrKeyResultCheckInApi(models.Model):
                 "check_in_id": False,
                 "error": False,
             }
+            for index, item in enumerate(items)
+        ]
+        pending, repeated = self._validate_batch(items, results)
+        self._record_batch(pending, results)
+        for index, first_index in repeated.items():
+            # the same reference twice in the batch: the second is the first's
+            if results[first_index]["check_in_id"]:
+                results[index].update(
+                    status="duplicate", check_in_id=results[first_index]["check_in_id"]
+                )
+            else:
+                results[index]["error"] = results[first_index]["error"]
+        if queued:
+            self.browse(
+                {result["key_result_id"] for result in results if result["check_in_id"]}
+            )._queue_objective_roll_up()
+        return results
+
+    @api.model
+    def _validate_batch(self, items, results):
+        """Validate every item of a batch in a fixed number of queries.
+
+        Refused items get their reason in ``results``, known references their
+        check-in. Returns ``(pending, repeated)``: the valid items as
+        ``(index, key result, check-in values, action_check_in arguments)``,
+        and ``{index: index of the first item}`` for references repeated in
+        the batch."""
+        parsed = []
+        for index, item in enumerate(items):
+            try:
+                key_result, kwargs = self._parse_batch_item(item)
+            except UserError as error:
+                results[index]["error"] = error.args[0] if error.args else str(error)
+                continue
+            parsed.append((index, key_result.id, kwargs))
+        existing = self.browse({kr_id for _index, kr_id, _kwargs in parsed}).exists()
+        allowed = existing._filter_check_in_allowed()
+        known = self._find_batch_references(allowed, parsed)
+        source = self._get_check_in_source()
+        confidence_now = {kr.id: kr._get_check_in_confidence() for kr in allowed}
+        first_of_reference = {}
+        pending, repeated = [], {}
+        for index, kr_id, kwargs in parsed:
+            key_result = self.browse(kr_id)
+            try:
+                if key_result not in existing:
+                    raise UserError(
+                        _(
+                            "Key result %(id)s does not exist (or was deleted).",
+                            id=kr_id,
+                        )
+                    )
+                vals = key_result._prepare_check_in_vals(
+                    source, confidence_now.get(kr_id, 0), **kwargs
+                )
+                key_result._check_check_in_allowed(source)
+            except UserError as error:
+                results[index]["error"] = error.args[0] if error.args else str(error)
+                continue
+            reference = vals.get("external_id")
+            if reference and (kr_id, reference) in known:
+                results[index].update(
+                    status="duplicate", check_in_id=known[kr_id, reference]
+                )
+                continue
+            if reference and (kr_id, reference) in first_of_reference:
+                repeated[index] = first_of_reference[kr_id, reference]
+                continue
+            if reference:
+                first_of_reference[kr_id, reference] = index
+            confidence_now[kr_id] = vals["confidence"]
+            pending.append((index, key_result, vals, kwargs))
+        return pending, repeated
+
+    @api.model
+    def _find_batch_references(self, key_results, parsed):
+        """``{(key result id, reference): check-in id}`` of the references of
+        a batch already recorded, in one query; only on key results the
+        caller may check in on (see :meth:`_find_check_in_by_external_id`)."""
+        references = {
+            kwargs["external_id"]
+            for _index, kr_id, kwargs in parsed
+            if kr_id in key_results.ids and isinstance(kwargs.get("external_id"), str)
+        }
+        if not references:
+            return {}
+        check_ins = (
+            self.env["okr.check.in"]
+            # looked up only on key results the caller may check in on
+            .sudo()
+            .search_fetch(
+                [
+                    ("key_result_id", "in", key_results.ids),
+                    ("external_id", "in", list(references)),
+                ],
+                ["key_result_id", "external_id"],
+            )
+        )
+        return {
+            (check_in.key_result_id.id, check_in.external_id): check_in.id
+            for check_in in check_ins
+        }
+
+    @api.model
+    def _record_batch(self, pending, results):
+        """Record the validated items of a batch in one creation; where the
+        database refuses it, one at a time as :meth:`action_check_in` does."""
+        if not pending:
+            return
+        try:
+            with self.env.cr.savepoint():
+                check_ins = self.env["okr.check.in"].create(
+                    [vals for _index, _key_result, vals, _kwargs in pending]
+                )
+                self.env.flush_all()
+        except (UserError, ValidationError, IntegrityError):
+            check_ins = None
+        if check_ins is not None:
+            for (index, *_rest), check_in in zip(pending, check_ins, strict=True):
+                results[index].update(status="created", check_in_id=check_in.id)
+            return
+        for index, key_result, _vals, kwargs in pending:
             try:
                 with self.env.cr.savepoint():
-                    key_result, kwargs = self._parse_batch_item(item)
                     check_in, created = key_result._record_check_in(**kwargs)
-                    result.update(
+                    results[index].update(
                         status="created" if created else "duplicate",
                         check_in_id=check_in.id,
                     )
             except UserError as error:
-                result["error"] = error.args[0] if error.args else str(error)
-            results.append(result)
-        if queued:
-            self.browse(
-                {result["key_result_id"] for result in results if result["check_in_id"]}
-            ).exists()._queue_objective_roll_up()
-        return results
+                results[index]["error"] = error.args[0] if error.args else str(error)
 
     def _parse_batch_item(self, item):
         """``(key result, keyword arguments of action_check_in)`` of one batch
