@@ -217,3 +217,46 @@ class TestOkrTvBoardInput(OkrTestCommon, HttpCase):
         share.write({"page_interval": 30})
         self.env.invalidate_all()
         self.assertEqual(self.share.page_interval, 30)
+
+
+@tagged("post_install", "-at_install")
+class TestOkrTierBoardPages(OkrTestCommon, HttpCase):
+    readonly_enabled = False
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        kpis = cls.env["okr.kpi"].create(
+            [
+                {
+                    "name": f"Station {number} scrap rate, first pass and rework",
+                    "category": ("safety", "quality", "delivery", "cost", "people")[
+                        number % 5
+                    ],
+                    "department_id": cls.dep_prod.id,
+                    "user_id": cls.user_lead.id,
+                    "visibility": "public",
+                    "band_max": 2.0,
+                    "unit": "%",
+                }
+                for number in range(TILE_COUNT)
+            ]
+        )
+        for kpi in kpis:
+            kpi.action_record(1.5)
+        cls.share = cls.env["okr.board.share"].create(
+            {
+                "name": "Hall 9 tier 1",
+                "scope": "tier",
+                "tier": "1",
+                "department_id": cls.dep_prod.id,
+            }
+        )
+
+    _check_board = TestOkrTvBoardPages._check_board
+
+    def test_every_kpi_tile_whole_on_some_page_at_both_sizes(self):
+        for size in ("1920x1080", "1280x720"):
+            self._check_board(
+                size, CHECK_EVERY_TILE % {"count": TILE_COUNT, "size": size}
+            )
