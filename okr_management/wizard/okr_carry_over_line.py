@@ -9,9 +9,11 @@ class OkrCarryOverLine(models.TransientModel):
 
     wizard_id = fields.Many2one("okr.carry.over", required=True, ondelete="cascade")
     key_result_id = fields.Many2one("okr.key.result", required=True, ondelete="cascade")
-    # read as superuser so the lines sort by objective in SQL; a line is
-    # created only on a key result its user may read
-    objective_id = fields.Many2one(related="key_result_id.objective_id")
+    # stored, so the lines sort by objective in SQL; read with the user's
+    # rights when the line is created
+    objective_id = fields.Many2one(
+        related="key_result_id.objective_id", store=True, compute_sudo=False
+    )
     current_value = fields.Float(
         related="key_result_id.current_value",
         compute_sudo=False,

@@ -41,7 +41,9 @@ class OkrTemplateApply(models.TransientModel):
         domain="[('cycle_id.state', '!=', 'closed')]",
     )
     key_result_template_ids = fields.One2many(
-        related="template_id.key_result_template_ids", string="Key Results"
+        related="template_id.key_result_template_ids",
+        compute_sudo=False,
+        string="Key Results",
     )
 
     @api.depends("template_id")
