@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import fields, models
 
 
@@ -38,12 +40,15 @@ class OkrNotifyMixin(models.AbstractModel):
     def _okr_notify_once(self, marker_field, occasion, notify):
         """Call ``notify(record)`` for each record whose ``marker_field`` is
         not yet ``occasion(record)`` (a deadline, a due date), then remember
-        the occasion: a record is announced once per occasion, again when the
-        occasion moves. The marker is the system's fact, written as such."""
+        the occasions, one write per occasion: a record is announced once per
+        occasion, again when the occasion moves. The marker is the system's
+        fact, written as such."""
+        by_occasion = defaultdict(list)
         for record in self:
             value = occasion(record)
-            if record[marker_field] == value:
-                continue
-            notify(record)
+            if record[marker_field] != value:
+                notify(record)
+                by_occasion[value].append(record.id)
+        for value, ids in by_occasion.items():
             # the marker is a system-written field (see okr.system.fields.mixin)
-            record.sudo().write({marker_field: value})
+            self.browse(ids).sudo().write({marker_field: value})
