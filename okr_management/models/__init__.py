@@ -32,3 +32,4 @@ from . import okr_check_in_kpi_source
 from . import okr_key_result_batch_kpi
 from . import okr_board_share_tier
 from . import okr_objective_alignment
+from . import okr_kpi_meeting
