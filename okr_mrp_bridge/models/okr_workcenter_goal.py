@@ -1,6 +1,9 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 from odoo.addons.okr_management.models.okr_pace_mixin import STATUS_SELECTION
+
+from ..sources.base import LINKED_WORKCENTERS_SQL
 
 
 class OkrWorkcenterGoal(models.Model):
@@ -32,8 +35,9 @@ class OkrWorkcenterGoal(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
+            SQL(
+                """
+            CREATE OR REPLACE VIEW %s AS (
                 SELECT row_number() OVER (ORDER BY links.workcenter_id, kr.id) AS id,
                        links.workcenter_id,
                        kr.id AS key_result_id,
@@ -46,18 +50,7 @@ class OkrWorkcenterGoal(models.Model):
                        kr.status,
                        kr.production_risk,
                        kr.source_refresh_date
-                  FROM (
-                        SELECT key_result_id, workcenter_id
-                          FROM okr_key_result_mrp_workcenter_rel
-                         UNION
-                        SELECT rel.key_result_id, wo.workcenter_id
-                          FROM okr_key_result_mrp_workorder_rel rel
-                          JOIN mrp_workorder wo ON wo.id = rel.workorder_id
-                         UNION
-                        SELECT rel.key_result_id, wo.workcenter_id
-                          FROM okr_key_result_mrp_production_rel rel
-                          JOIN mrp_workorder wo ON wo.production_id = rel.production_id
-                       ) links
+                  FROM (%s) links
                   JOIN okr_key_result kr ON kr.id = links.key_result_id
                   JOIN okr_objective obj ON obj.id = kr.objective_id
                   JOIN okr_cycle cycle ON cycle.id = kr.cycle_id
@@ -65,5 +58,8 @@ class OkrWorkcenterGoal(models.Model):
                    AND obj.state = 'active'
                    AND cycle.state = 'running'
             )
-            """
+            """,
+                SQL.identifier(self._table),
+                SQL(LINKED_WORKCENTERS_SQL),
+            )
         )

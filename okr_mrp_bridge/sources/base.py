@@ -162,6 +162,23 @@ def get_linked_domain(workorders=(), productions=(), workcenters=()):
     return expression.OR(links) if links else expression.FALSE_DOMAIN
 
 
+# get_linked_domain(workcenters=...) as (key_result_id, workcenter_id) pairs,
+# for the shop floor's SQL view of goals (okr.workcenter.goal); a test keeps
+# the two equal
+LINKED_WORKCENTERS_SQL = """
+    SELECT key_result_id, workcenter_id
+      FROM okr_key_result_mrp_workcenter_rel
+     UNION
+    SELECT rel.key_result_id, wo.workcenter_id
+      FROM okr_key_result_mrp_workorder_rel rel
+      JOIN mrp_workorder wo ON wo.id = rel.workorder_id
+     UNION
+    SELECT rel.key_result_id, wo.workcenter_id
+      FROM okr_key_result_mrp_production_rel rel
+      JOIN mrp_workorder wo ON wo.production_id = rel.production_id
+"""
+
+
 def get_period(key_result):
     """The cycle as a half-open UTC datetime range [start, end)."""
     cycle = key_result.cycle_id

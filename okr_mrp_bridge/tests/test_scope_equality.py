@@ -3,9 +3,10 @@ from datetime import timedelta
 from odoo import fields
 from odoo.fields import Command
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..sources import REGISTRY
-from ..sources.base import Scope
+from ..sources.base import LINKED_WORKCENTERS_SQL, Scope, get_linked_domain
 from .common import OkrMrpTestCommon
 
 
@@ -122,3 +123,53 @@ class TestScopeDefinedOnce(OkrMrpTestCommon):
         self.assertEqual(
             self.env["mrp.unbuild"].search(action["domain"]).product_qty, 2
         )
+
+    def test_linked_key_results_one_definition(self):
+        """The shop floor's goals (an SQL view) link key results to work
+        centers exactly as get_linked_domain does."""
+        production = self._produce(2)
+        other = self._produce(1)
+        drill_wo = other.workorder_ids.filtered(
+            lambda wo: wo.workcenter_id == self.wc_drill
+        )
+        key_results = (
+            self._create_key_result(
+                "mrp_oee", workcenter_ids=[Command.set(self.wc_assembly.ids)]
+            )
+            | self._create_key_result(
+                "mrp_produced_qty", workorder_ids=[Command.set(drill_wo.ids)]
+            )
+            | self._create_key_result(
+                "mrp_on_time_rate", production_ids=[Command.set(production.ids)]
+            )
+            | self._create_key_result("mrp_yield")
+        )
+        self.env.flush_all()
+        for workcenter in self.wc_assembly | self.wc_drill:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT key_result_id FROM (%s) links WHERE workcenter_id = %s",
+                    SQL(LINKED_WORKCENTERS_SQL),
+                    workcenter.id,
+                )
+            )
+            from_sql = {row[0] for row in self.env.cr.fetchall()} & set(key_results.ids)
+            from_domain = key_results.filtered_domain(
+                get_linked_domain(workcenters=workcenter.ids)
+            )
+            with self.subTest(workcenter=workcenter.name):
+                self.assertTrue(from_sql)
+                self.assertEqual(from_sql, set(from_domain.ids))
+                self.assertEqual(
+                    set(
+                        self.env["okr.key.result"]
+                        .search(
+                            [
+                                ("id", "in", key_results.ids),
+                                *get_linked_domain(workcenters=workcenter.ids),
+                            ]
+                        )
+                        .ids
+                    ),
+                    from_sql,
+                )
