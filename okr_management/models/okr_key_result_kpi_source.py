@@ -82,6 +82,7 @@ class OkrKeyResult(models.Model):
             for kr in fed
         }
         days = defaultdict(list)
+        # the KPI's days are the key result's source, whoever refreshes it
         values = (
             self.env["okr.kpi.value"]
             .sudo()

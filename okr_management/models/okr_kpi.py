@@ -144,6 +144,7 @@ class OkrKpi(models.Model):
     def _compute_last_value(self):
         latest = {}
         if self._origin.ids:
+            # the last day is the KPI's own figure, read with the KPI
             values = (
                 self.env["okr.kpi.value"]
                 .sudo()
@@ -162,6 +163,7 @@ class OkrKpi(models.Model):
             kpi.last_state = value.state if value else False
 
     def _compute_open_action_count(self):
+        # a count of the KPI's actions, shown with the KPI to whoever reads it
         groups = (
             self.env["okr.kpi.action"]
             .sudo()
@@ -176,6 +178,7 @@ class OkrKpi(models.Model):
             kpi.open_action_count = counts.get(kpi.id, 0)
 
     def _compute_key_result_count(self):
+        # a count of the key results the KPI feeds, shown with the KPI
         groups = (
             self.env["okr.key.result"]
             .sudo()
@@ -364,11 +367,13 @@ class OkrKpi(models.Model):
             return
         forbidden = self - self._filter_record_allowed()
         if forbidden:
+            # a KPI the caller may not read is refused without its name
+            forbidden.check_access("read")
             raise AccessError(
                 self.env._(
                     "KPI '%(kpi)s': only its owner, the owner's managers and "
                     "OKR Managers record its values.",
-                    kpi=forbidden[0].sudo().name,
+                    kpi=forbidden[0].name,
                 )
             )
         computed = self.filtered(
@@ -511,6 +516,7 @@ class OkrKpi(models.Model):
         previous = existing.value
         existing.write(vals)
         if previous != vals["value"]:
+            # recording a value needs no write access to the KPI it reports on
             self.sudo().message_post(
                 body=self.env._(
                     "Value of %(date)s recorded again: %(old)s → %(new)s.",
@@ -567,6 +573,7 @@ class OkrKpi(models.Model):
             for offset in range(days - 1, -1, -1):
                 day = today - timedelta(days=offset)
                 value = round(max(rng.gauss(typical, spread), 0.0), decimals)
+                # demo data: the owner's recording, written as the loader
                 record = (
                     Value.with_user(kpi.user_id)
                     .sudo()

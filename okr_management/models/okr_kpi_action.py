@@ -229,6 +229,7 @@ class OkrKpiAction(models.Model):
             tier = str(min(int(kpi.tier) + 1, 3))
             if tier == "3":
                 department = self.env["hr.department"]
+            # the escalation is a fact the cron records, not a user's write
             action.sudo().write(
                 {
                     "escalated_date": today,

@@ -170,6 +170,7 @@ class OkrKpiValue(models.Model):
             )
         kpis = self.kpi_id
         result = super().unlink()
+        # the key results' figures follow the KPI's days, whoever removed one
         kpis.key_result_ids.sudo().action_refresh_from_source()
         return result
 
