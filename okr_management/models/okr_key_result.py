@@ -17,6 +17,7 @@ class OkrKeyResult(models.Model):
     _name = "okr.key.result"
     _description = "OKR Key Result"
     _inherit = [
+        "mail.activity.mixin",
         "okr.notify.mixin",
         "okr.pace.mixin",
         "okr.score.mixin",

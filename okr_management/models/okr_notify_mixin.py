@@ -11,11 +11,10 @@ class OkrNotifyMixin(models.AbstractModel):
     and the bridge's alerts all go through :meth:`_okr_schedule_activity`;
     those announced once per occasion (a deadline, a due date) through
     :meth:`_okr_notify_once`, which remembers the occasion in a field of the
-    record.
+    record. For models with activities (``mail.activity.mixin``).
     """
 
     _name = "okr.notify.mixin"
-    _inherit = ["mail.activity.mixin"]
     _description = "OKR: notify people once"
 
     def _okr_schedule_activity(

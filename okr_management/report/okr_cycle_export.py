@@ -4,9 +4,10 @@ import xlsxwriter
 
 from odoo import _, api, models
 from odoo.exceptions import AccessError
-from odoo.tools import split_every
+from odoo.tools import SQL, split_every
 
 CHUNK_SIZE = 5000
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class OkrCycleExport(models.AbstractModel):
@@ -36,8 +37,7 @@ class OkrCycleExport(models.AbstractModel):
                 "res_model": False,
                 "res_id": False,
                 "public": False,
-                "mimetype": "application/vnd.openxmlformats-officedocument."
-                "spreadsheetml.sheet",
+                "mimetype": XLSX_MIMETYPE,
             }
         )
         return {
@@ -45,6 +45,31 @@ class OkrCycleExport(models.AbstractModel):
             "url": f"/web/content/{attachment.id}?download=true",
             "target": "self",
         }
+
+    @api.model
+    def _detach_legacy_workbooks(self):
+        """Workbooks exported before they belonged to their user were
+        attached to their cycle, readable by whoever reads the cycle: detach
+        them, so that only who exported one (and Settings administrators)
+        still reads it. Attachments posted in the cycle's chatter stay.
+        Returns the detached attachments."""
+        Attachment = self.env["ir.attachment"].sudo()
+        legacy = Attachment.search(
+            [
+                ("res_model", "=", "okr.cycle"),
+                ("res_field", "=", False),
+                ("mimetype", "=", XLSX_MIMETYPE),
+            ]
+        )
+        posted = (
+            self.env["mail.message"]
+            .sudo()
+            .search([("attachment_ids", "in", legacy.ids)])
+            .attachment_ids
+        )
+        legacy -= posted
+        legacy.write({"res_model": False, "res_id": False, "public": False})
+        return legacy
 
     @api.model
     def _get_filename(self, cycle):
@@ -229,6 +254,7 @@ class OkrCycleExport(models.AbstractModel):
                 "deadline",
                 "result",
                 "score_graded",
+                "currency_id",
             ],
         )
         directions = self._selection_labels("okr.key.result", "direction")
@@ -241,11 +267,13 @@ class OkrCycleExport(models.AbstractModel):
         names = {}
         for row, key_result in enumerate(key_results, start=1):
             objective_name = objective_names.get(key_result.objective_id.id, "")
+            value_format = self._get_value_format(workbook, formats, key_result)
             names[key_result.id] = (
                 objective_name,
                 key_result.name,
                 key_result.unit,
                 key_result.metric_type,
+                value_format,
             )
             is_boolean = key_result.metric_type == "boolean"
             sheet.write_string(row, 0, objective_name)
@@ -256,9 +284,9 @@ class OkrCycleExport(models.AbstractModel):
                 # Done / Not done reads as words, not as 0 and 1
                 sheet.write_string(row, 5, key_result.value_display)
             else:
-                sheet.write_number(row, 4, key_result.start_value)
-                sheet.write_number(row, 5, key_result.current_value)
-                sheet.write_number(row, 6, key_result.target_value)
+                sheet.write_number(row, 4, key_result.start_value, value_format)
+                sheet.write_number(row, 5, key_result.current_value, value_format)
+                sheet.write_number(row, 6, key_result.target_value, value_format)
             sheet.write_string(row, 7, key_result.unit or "")
             sheet.write_number(row, 8, key_result.weight)
             sheet.write_number(row, 9, key_result.progress, formats["percent"])
@@ -282,6 +310,31 @@ class OkrCycleExport(models.AbstractModel):
         return names
 
     @api.model
+    def _get_value_format(self, workbook, formats, key_result):
+        """The number format of a key result's values: an amount in its
+        currency, a percentage, or None (a number). Formats are added to the
+        workbook once each."""
+        if key_result.metric_type == "percentage":
+            key = "value_percentage"
+            num_format = '0.##" %"'
+        elif key_result.metric_type == "currency" and key_result.currency_id:
+            currency = key_result.currency_id
+            key = f"value_currency_{currency.id}"
+            digits = "0" * currency.decimal_places
+            number = f"#,##0.{digits}" if digits else "#,##0"
+            symbol = currency.symbol.replace('"', "")
+            num_format = (
+                f'"{symbol}" {number}'
+                if currency.position == "before"
+                else f'{number} "{symbol}"'
+            )
+        else:
+            return None
+        if key not in formats:
+            formats[key] = workbook.add_format({"num_format": num_format})
+        return formats[key]
+
+    @api.model
     def _write_check_ins(self, workbook, cycle, formats, key_result_names):
         sheet = workbook.add_worksheet(_("Check-ins"))
         self._write_header(
@@ -300,54 +353,69 @@ class OkrCycleExport(models.AbstractModel):
                 (_("Note"), 60),
             ],
         )
-        CheckIn = self.env["okr.check.in"]
         sources = self._selection_labels("okr.check.in", "source")
         done_label, not_done_label = _("Done"), _("Not done")
+        # the search applies the user's record rules once; the rows of these
+        # ids are then read as plain tuples, a chunk at a time, by one fixed
+        # query each (no record is built for a row)
+        check_in_ids = (
+            self.env["okr.check.in"]
+            .search([("cycle_id", "=", cycle.id)], order="key_result_id, date, id")
+            .ids
+        )
+        self.env["okr.check.in"].flush_model(
+            [
+                "key_result_id",
+                "date",
+                "value",
+                "progress",
+                "confidence",
+                "user_id",
+                "source",
+                "note",
+            ]
+        )
         user_names = {}
-        # the search applies the user's record rules once; the chunks of these
-        # ids are then read without evaluating the rules again for each one
-        check_in_ids = CheckIn.search(
-            [("cycle_id", "=", cycle.id)], order="key_result_id, date, id"
-        ).ids
         row = 1
         for chunk_ids in split_every(CHUNK_SIZE, check_in_ids):
-            check_ins = CheckIn.sudo().browse(chunk_ids)
-            check_ins.fetch(
-                [
-                    "key_result_id",
-                    "date",
-                    "value",
-                    "progress",
-                    "confidence",
-                    "user_id",
-                    "source",
-                    "note",
-                ]
-            )
-            for check_in in check_ins:
-                objective_name, key_result_name, unit, metric_type = (
-                    key_result_names.get(check_in.key_result_id.id, ("", "", "", ""))
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT c.key_result_id, c.date, c.value, c.progress,
+                           c.confidence, c.user_id, c.source, c.note
+                      FROM okr_check_in c
+                     WHERE c.id = ANY(%s)
+                  ORDER BY c.key_result_id, c.date, c.id
+                    """,
+                    list(chunk_ids),
                 )
-                user = check_in.user_id
-                if user.id not in user_names:
+            )
+            rows = self.env.cr.fetchall()
+            missing_users = {r[5] for r in rows if r[5] not in user_names}
+            if missing_users:
+                # the author's name, whatever the exporting user reads of users
+                for user in self.env["res.users"].sudo().browse(missing_users):
                     user_names[user.id] = user.name or ""
+            for kr_id, day, value, progress, confidence, user_id, source, note in rows:
+                objective_name, key_result_name, unit, metric_type, value_format = (
+                    key_result_names.get(kr_id, ("", "", "", "", None))
+                )
                 sheet.write_string(row, 0, objective_name)
                 sheet.write_string(row, 1, key_result_name)
-                sheet.write_datetime(row, 2, check_in.date, formats["date"])
+                sheet.write_datetime(row, 2, day, formats["date"])
                 if metric_type == "boolean":
                     sheet.write_string(
-                        row, 3, done_label if check_in.value >= 1.0 else not_done_label
+                        row, 3, done_label if value >= 1.0 else not_done_label
                     )
                 else:
-                    sheet.write_number(row, 3, check_in.value)
+                    sheet.write_number(row, 3, value, value_format)
                 sheet.write_string(row, 4, unit or "")
-                sheet.write_number(row, 5, check_in.progress, formats["percent"])
-                sheet.write_number(row, 6, check_in.confidence)
-                sheet.write_string(row, 7, user_names[user.id])
-                sheet.write_string(row, 8, sources.get(check_in.source, ""))
-                sheet.write_string(row, 9, check_in.note or "")
+                sheet.write_number(row, 5, progress or 0.0, formats["percent"])
+                sheet.write_number(row, 6, confidence or 0)
+                sheet.write_string(row, 7, user_names.get(user_id, ""))
+                sheet.write_string(row, 8, sources.get(source, ""))
+                sheet.write_string(row, 9, note or "")
                 row += 1
-            check_ins.invalidate_recordset()
 
     @api.model
     def _write_changes(self, workbook, cycle, formats):

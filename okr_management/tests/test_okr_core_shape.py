@@ -24,6 +24,9 @@ from .common import OkrTestCommon
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = ("okr_management", "okr_mrp_bridge", "okr_hr_appraisal")
+# Odoo's own methods of that name that the suite extends: web_tour's field
+# compute, the digest's actions of its KPIs
+ODOO_COMPUTE_HOOKS = {"_compute_tour_enabled", "_compute_kpis_actions"}
 
 
 @tagged("post_install", "-at_install")
@@ -234,6 +237,57 @@ class TestOkrCoreShape(OkrTestCommon):
                 ):
                     self.assertTrue(
                         f'compute="{node.name}"' in everything
-                        or node.name == "_compute_tour_enabled",  # web_tour's field
+                        or node.name in ODOO_COMPUTE_HOOKS,
                         f"{path.name}: {node.name} computes no field",
                     )
+
+
+@tagged("post_install", "-at_install")
+class TestOkrWorkbookFormats(OkrTestCommon):
+    def test_workbook_reads_amounts_in_their_currency_and_percentages(self):
+        import io
+
+        import openpyxl
+
+        euro = self.env.ref("base.EUR")
+        euro.active = True
+        amount = self.env["okr.key.result"].create(
+            {
+                "name": "Scrap cost down",
+                "objective_id": self.objective.id,
+                "metric_type": "currency",
+                "currency_id": euro.id,
+                "start_value": 12000,
+                "target_value": 8000,
+                "direction": "decrease",
+            }
+        )
+        amount.action_check_in(11000)
+        share = self.env["okr.key.result"].create(
+            {
+                "name": "OEE up",
+                "objective_id": self.objective.id,
+                "metric_type": "percentage",
+                "start_value": 61.5,
+                "target_value": 75,
+            }
+        )
+        content = (
+            self.env["okr.cycle.export"]
+            .with_user(self.user_manager)
+            ._generate_xlsx(self.cycle.with_user(self.user_manager))
+        )
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        key_results = {
+            row[1].value: row for row in book.worksheets[1].iter_rows(min_row=2)
+        }
+        self.assertIn("€", key_results[amount.name][4].number_format)
+        self.assertIn("%", key_results[share.name][4].number_format)
+        self.assertNotIn("€", key_results[self.kr_yield.name][4].number_format)
+        check_ins = [
+            row
+            for row in book.worksheets[2].iter_rows(min_row=2)
+            if row[1].value == amount.name
+        ]
+        self.assertEqual(check_ins[0][3].value, 11000)
+        self.assertIn("€", check_ins[0][3].number_format)
