@@ -1,6 +1,6 @@
 {
     "name": "OKR Management",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "category": "Human Resources/OKR",
     "summary": "Objectives and key results that cascade from company to people, "
     "with one-minute check-ins, computed status and an alignment tree",

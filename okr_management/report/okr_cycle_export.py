@@ -53,6 +53,7 @@ class OkrCycleExport(models.AbstractModel):
         them, so that only who exported one (and Settings administrators)
         still reads it. Attachments posted in the cycle's chatter stay.
         Returns the detached attachments."""
+        # sudo: every user's workbooks, whoever runs the migration
         Attachment = self.env["ir.attachment"].sudo()
         legacy = Attachment.search(
             [
@@ -62,6 +63,7 @@ class OkrCycleExport(models.AbstractModel):
             ]
         )
         posted = (
+            # sudo: the messages of every cycle, to keep what was posted
             self.env["mail.message"]
             .sudo()
             .search([("attachment_ids", "in", legacy.ids)])

@@ -549,3 +549,52 @@ class TestOkrTrustRound2(OkrTestCommon):
             env["okr.team.check.in.line"].search([("id", "in", line_ids)]).ids, line_ids
         )
         self.assertEqual(wizard.team_type, "department")
+
+    def test_legacy_workbooks_detached_from_their_cycle(self):
+        """Workbooks exported before the fix were attached to the cycle: the
+        migration makes them their exporter's alone, and leaves a workbook
+        posted in the cycle's chatter where it is."""
+        Attachment = self.env["ir.attachment"]
+        xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        legacy = (
+            Attachment.with_user(self.user_manager)
+            .sudo()
+            .create(
+                {
+                    "name": "OKR Test Quarter.xlsx",
+                    "raw": b"PK",
+                    "res_model": "okr.cycle",
+                    "res_id": self.cycle.id,
+                    "mimetype": xlsx,
+                }
+            )
+        )
+        posted = Attachment.create(
+            {
+                "name": "Shared plan.xlsx",
+                "raw": b"PK",
+                "res_model": "okr.cycle",
+                "res_id": self.cycle.id,
+                "mimetype": xlsx,
+            }
+        )
+        self.cycle.message_post(body="Plan", attachment_ids=posted.ids)
+        # before: any OKR user reads the legacy workbook through the cycle
+        self.assertTrue(
+            self._as(self.user_lead)["ir.attachment"]
+            .browse(legacy.id)
+            .read(["datas"])[0]["datas"]
+        )
+        detached = self.env["okr.cycle.export"]._detach_legacy_workbooks()
+        self.assertEqual(detached, legacy)
+        self.assertFalse(legacy.res_model)
+        self.assertEqual(legacy.create_uid, self.user_manager)
+        with self.assertRefused(AccessError):
+            self._as(self.user_lead)["ir.attachment"].browse(legacy.id).read(["datas"])
+        self.assertTrue(
+            self._as(self.user_manager)["ir.attachment"]
+            .browse(legacy.id)
+            .read(["datas"])[0]["datas"]
+        )
+        self.assertEqual(posted.res_model, "okr.cycle")
+        self.assertEqual(posted.res_id, self.cycle.id)
