@@ -127,14 +127,18 @@ class OkrSystemFieldsMixin(models.AbstractModel):
         )
         finite = not isinstance(number, float) or math.isfinite(number)
         if not (finite and low <= number <= high):
+            # the bounds as they read (the message's arguments are plain
+            # names: Odoo's term extraction reads the call's source)
+            low_label = f"{low:g}" if isinstance(low, float) else low
+            high_label = f"{high:g}" if isinstance(high, float) else high
             raise ValidationError(
                 _(
                     "%(model)s: the %(field)s must be a finite number "
                     "between %(low)s and %(high)s (got %(value)s).",
                     model=self._description,
                     field=field._description_string(self.env),
-                    low=f"{low:g}" if isinstance(low, float) else low,
-                    high=f"{high:g}" if isinstance(high, float) else high,
+                    low=low_label,
+                    high=high_label,
                     value=number,
                 )
             )
