@@ -33,6 +33,14 @@ class OkrKpiValue(models.Model):
         tracking=True,
         help="Green inside the KPI's band, red outside.",
     )
+    green_share = fields.Float(
+        string="Green Days (%)",
+        compute="_compute_state",
+        store=True,
+        aggregator="avg",
+        help="1 for a green day, 0 for a red one: its average over a group of "
+        "days is their share of green days (the roll-up of the tier boards).",
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Recorded by",
@@ -93,6 +101,7 @@ class OkrKpiValue(models.Model):
                 if record.kpi_id
                 else False
             )
+            record.green_share = 1.0 if record.state == "green" else 0.0
 
     @api.constrains("value", "date")
     def _check_value_and_date(self):

@@ -573,6 +573,18 @@ class TestOkrKpiTierBoard(OkrTestCommon):
                 kpi.action_record(50.0)
         self.assertEqual(board_queries(), first)
 
+    def test_web_roll_up_is_the_share_of_green_days(self):
+        groups = self.env(user=self.user_lead)["okr.kpi.value"]._read_group(
+            [("department_id", "child_of", self.dep_prod.id)],
+            ["department_id"],
+            ["green_share:avg"],
+        )
+        shares = {department.name: share for department, share in groups}
+        # line 9: one green day of three (the lead reads its department's
+        # KPIs too); line 8: its one day green
+        self.assertAlmostEqual(shares["Line 9 Test"], 1 / 3)
+        self.assertAlmostEqual(shares["Line 8 Test"], 1.0)
+
     def test_tier_board_needs_its_tier(self):
         with self.assertRaises(ValidationError):
             self.env["okr.board.share"].with_user(self.user_manager).create(
