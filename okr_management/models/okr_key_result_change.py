@@ -286,7 +286,12 @@ class OkrKeyResultChange(models.Model):
             else:
                 # the direct write is refused to anyone but server code: the
                 # approver's right was checked above
-                key_result.write({name: change[f"new_{name}"] for name in names})
+                key_result.write(
+                    dict(
+                        {name: change[f"new_{name}"] for name in names},
+                        target_changed=True,
+                    )
+                )
             change._close_activities()
             change._notify_requester()
         return True

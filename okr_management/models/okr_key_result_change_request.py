@@ -1,6 +1,6 @@
 import math
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import MissingError, UserError, ValidationError
 from odoo.tools import float_compare
 
@@ -14,6 +14,8 @@ MAX_MAGNITUDE = 1e15
 # Metric types whose start, target and direction the server sets.
 SERVER_SET_METRICS = ("boolean", "milestone")
 SERVER_SET_FIELDS = frozenset({"start_value", "target_value", "direction"})
+# The figures a value's progress is measured against.
+PROGRESS_FIELDS = ("start_value", "target_value", "direction", "maintain_mode")
 
 
 class OkrKeyResult(models.Model):
@@ -36,6 +38,13 @@ class OkrKeyResult(models.Model):
         domain=[("state", "=", "approved")],
         help="The approved versions of the key result's figures: old and new "
         "values, who asked, who approved, when and why.",
+    )
+    target_changed = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="An approved request changed the key result's figures while its "
+        "cycle ran: check-ins before the change keep the progress they had "
+        "against the figures of their day (Changes tab).",
     )
     change_request_count = fields.Integer(
         string="Change Requests", compute="_compute_change_request_count"
@@ -62,6 +71,11 @@ class OkrKeyResult(models.Model):
             total, pending = counts.get(key_result._origin.id, (0, 0))
             key_result.change_request_count = total
             key_result.pending_change_count = pending
+
+    @api.model
+    def _get_system_fields(self):
+        # set by the approval of a change request only
+        return super()._get_system_fields() | {"target_changed"}
 
     # ------------------------------------------------------------------
     # CRUD
@@ -263,6 +277,21 @@ class OkrKeyResult(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+    def _get_figures_on(self, day):
+        """The start, target, direction and guardrail in force on ``day``:
+        the current ones, less the approved changes that took effect after
+        it (latest first, each giving back the values it replaced)."""
+        self.ensure_one()
+        figures = {name: self[name] for name in PROGRESS_FIELDS}
+        later = self.change_ids.filtered(
+            lambda change: change.effective_date and change.effective_date > day
+        ).sorted(lambda change: (change.effective_date, change.id), reverse=True)
+        for change in later:
+            for name in (change.changed_fields or "").split():
+                if name in figures:
+                    figures[name] = change[f"old_{name}"]
+        return figures
+
     def _get_requester_employee(self):
         """The current user's employee in the key result's company."""
         self.ensure_one()

@@ -226,6 +226,26 @@ class TestOkrKeyResultChange(OkrTestCommon):
         with self.assertRaises(UserError):
             self._as(self.user_lead, change).action_reject()
 
+    def test_check_ins_before_the_change_keep_their_progress(self):
+        past = self.kr_private.action_check_in(
+            30.0, date=self.today - timedelta(days=10)
+        )
+        past = self.env["okr.check.in"].browse(past)
+        self.assertAlmostEqual(past.progress, 0.3)
+        change = self._request(self.user_worker, self.kr_private, {"target_value": 60})
+        self._as(self.user_lead, change).action_approve()
+        self.assertTrue(self.kr_private.target_changed)
+        # measured against the target of its day
+        self.assertAlmostEqual(past.progress, 0.3)
+        # today's check-in and the key result against the new target
+        today = self.kr_private.check_in_ids - past
+        self.assertAlmostEqual(today.progress, 40 / 60)
+        self.assertAlmostEqual(self.kr_private.progress, 40 / 60)
+        # the flag is the approval's alone
+        with self.assertRaises(AccessError):
+            self._as(self.user_worker, self.kr_private).write({"target_changed": False})
+        self.assertTrue(self.kr_private.target_changed)
+
     def test_manager_request_goes_above_the_manager(self):
         change = self._request(self.user_lead, self.kr_private, {"target_value": 90})
         # the owner below the requester does not approve it
