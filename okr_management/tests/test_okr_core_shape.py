@@ -291,3 +291,41 @@ class TestOkrWorkbookFormats(OkrTestCommon):
         ]
         self.assertEqual(check_ins[0][3].value, 11000)
         self.assertIn("€", check_ins[0][3].number_format)
+
+
+@tagged("post_install", "-at_install")
+class TestOkrQueuedRollUp(OkrTestCommon):
+    def test_objective_rolled_up_from_the_committed_key_results(self):
+        """What a queued check-in does once it holds its objective: the
+        objective's figures come from its key results as the database has
+        them now, not from values read before another check-in committed."""
+        sibling = self.env["okr.key.result"].create(
+            {
+                "name": "Scrap 3 to 1",
+                "objective_id": self.objective.id,
+                "start_value": 3,
+                "target_value": 1,
+                "direction": "decrease",
+            }
+        )
+        self.env.flush_all()
+        self.assertEqual(sibling.progress, 0.0)  # read, so now in cache
+        # another transaction's check-in on the sibling, committed meanwhile
+        self.env.cr.execute(
+            "UPDATE okr_key_result SET progress = 0.5 WHERE id = %s", [sibling.id]
+        )
+        self.kr_yield.action_check_in(94)  # progress 0.5
+        self.kr_yield._queue_objective_roll_up()
+        self.env.flush_all()
+        self.assertAlmostEqual(self.objective.progress, 0.5)
+        self.env.cr.execute(
+            "SELECT progress FROM okr_objective WHERE id = %s", [self.objective.id]
+        )
+        self.assertAlmostEqual(self.env.cr.fetchone()[0], 0.5)
+
+    def test_no_queue_inside_a_started_transaction(self):
+        """Inside a transaction that has already read (the web client, a
+        cron, a test), check-ins keep the default isolation."""
+        self.assertFalse(self.env["okr.key.result"]._queue_check_ins(self.kr_yield.ids))
+        self.env.cr.execute("SHOW transaction_isolation")
+        self.assertEqual(self.env.cr.fetchone()[0], "repeatable read")
