@@ -8,4 +8,4 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/lib.sh"
 okr_require_odoo
 okr_start_postgres
-exec "$PYTHON" "$ROOT/tests/run_benchmarks.py" --out "$ROOT/docs/benchmarks.md" "$@"
+exec "$PYTHON" "$ROOT/benchmarks/run_benchmarks.py" --out "$ROOT/docs/benchmarks.md" "$@"

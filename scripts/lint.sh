@@ -62,10 +62,10 @@ echo "== ruff check"
 echo "== ruff format --check"
 "$PYTHON" -m ruff format --check . || failed+=("ruff format")
 
-# pylint-odoo: the addons as packages, the top-level tests/, scripts/ and
+# pylint-odoo: the addons as packages, the top-level tests/ and benchmarks/, scripts/ and
 # conftest.py (examples/ are command-line programs that print: ruff only).
-mapfile -t loose < <(find tests scripts -name '*.py' -not -path '*/__pycache__/*' 2>/dev/null; ls ./*.py 2>/dev/null)
-echo "== pylint-odoo (.pylintrc-mandatory): ${addons[*]}, ${#loose[@]} files of tests/, scripts/ and the top level"
+mapfile -t loose < <(find tests benchmarks scripts -name '*.py' -not -path '*/__pycache__/*' 2>/dev/null; ls ./*.py 2>/dev/null)
+echo "== pylint-odoo (.pylintrc-mandatory): ${addons[*]}, ${#loose[@]} files of tests/, benchmarks/, scripts/ and the top level"
 "$PYTHON" -m pylint --rcfile=.pylintrc-mandatory "${addons[@]}" "${loose[@]}" \
     || failed+=("pylint-odoo")
 

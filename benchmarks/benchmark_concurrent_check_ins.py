@@ -4,7 +4,7 @@ external references) to 2 key results of one objective, against Odoo's
 threaded server and against --workers=2; every check-in must be recorded and
 none answered with an error.
 
-    python3 tests/benchmark_concurrent_check_ins.py [--json OUT] [--db NAME]
+    python3 benchmarks/benchmark_concurrent_check_ins.py [--json OUT] [--db NAME]
 
 With --db, an existing database that has the suite installed is used (its
 data is left in place, under a fresh objective); otherwise a throwaway

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of okr_mrp_bridge at scale (not collected by pytest).
 
-    python3 tests/benchmark_okr_mrp_bridge.py [--keep] [--db NAME]
+    python3 benchmarks/benchmark_okr_mrp_bridge.py [--keep] [--db NAME]
 
 Creates a throwaway database with the three OKR modules (no demo data), then
 seeds 20 work centers, 500 production-fed key results (every source, scoped on

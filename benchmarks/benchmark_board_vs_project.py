@@ -2,7 +2,7 @@
 """The OKR board and the check-in side by side with Odoo Project (not collected
 by pytest).
 
-    python3 tests/benchmark_board_vs_project.py [--keep] [--db NAME]
+    python3 benchmarks/benchmark_board_vs_project.py [--keep] [--db NAME]
         [--json FILE] [--sizes 200,2000] [--runs 5] [--trace]
 
 Creates a throwaway database with the three OKR modules and Odoo's ``project``

@@ -136,7 +136,7 @@ def main(argv=None):
             print(f"== {module}: {script}", flush=True)
             result, seconds = _run(script, os.path.join(tmp, f"{script}.json"))
             sections.append(
-                f"## {module}\n\n{scope} Run: `python3 tests/{script}` "
+                f"## {module}\n\n{scope} Run: `python3 benchmarks/{script}` "
                 f"({seconds:.0f} s including its database).\n\n{_table(result)}\n"
             )
     report = (

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of okr_management at scale (not collected by pytest).
 
-    python3 tests/benchmark_okr_management.py [--keep] [--db NAME]
+    python3 benchmarks/benchmark_okr_management.py [--keep] [--db NAME]
 
 Creates a throwaway database with the three OKR modules (no demo data), seeds
 one running cycle with 2,000 objectives, 8,000 key results and 80,000
