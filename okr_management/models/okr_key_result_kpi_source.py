@@ -51,6 +51,7 @@ class OkrKeyResult(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_kpi_readable({vals.get("kpi_id") for vals in vals_list})
         key_results = super().create(vals_list)
         key_results.filtered(
             lambda kr: kr.source == KPI_SOURCE
@@ -58,12 +59,21 @@ class OkrKeyResult(models.Model):
         return key_results
 
     def write(self, vals):
+        self._check_kpi_readable({vals.get("kpi_id")})
         result = super().write(vals)
         if {"kpi_id", "kpi_aggregate"} & set(vals) and "source" not in vals:
             self.filtered(
                 lambda kr: kr.source == KPI_SOURCE
             ).action_refresh_from_source()
         return result
+
+    @api.model
+    def _check_kpi_readable(self, kpi_ids):
+        """A key result shows its KPI's figures: only a KPI its author may
+        read can feed it."""
+        kpi_ids = {kpi_id for kpi_id in kpi_ids if isinstance(kpi_id, int) and kpi_id}
+        if kpi_ids and not self.env.su:
+            self.env["okr.kpi"].browse(kpi_ids).check_access("read")
 
     @api.model
     def _get_computed_sources(self):

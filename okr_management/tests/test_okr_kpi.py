@@ -53,6 +53,32 @@ class TestOkrKpi(OkrTestCommon):
         self.env.invalidate_all()
         return self.env(user=user)[model]
 
+    def test_key_result_fed_only_by_a_readable_kpi(self):
+        """A key result shows its KPI's figures: its owner cannot feed it from
+        a KPI they may not read (another department's), over RPC or the form."""
+        with self.assertRaises(AccessError):
+            self._as(self.user_lead, "okr.kpi").browse(self.kpi_qa.id).check_access(
+                "read"
+            )
+        key_result = self._as(self.user_lead, "okr.key.result").browse(self.kr_yield.id)
+        with self.assertRaises(AccessError):
+            key_result.write({"source": "kpi", "kpi_id": self.kpi_qa.id})
+        self.env.invalidate_all()
+        self.assertEqual(self.kr_yield.source, "manual")
+        self.assertFalse(self.kr_yield.kpi_id)
+        with self.assertRaises(AccessError):
+            self._as(self.user_lead, "okr.key.result").create(
+                {
+                    "name": "Fed by QA",
+                    "objective_id": self.objective.id,
+                    "source": "kpi",
+                    "kpi_id": self.kpi_qa.id,
+                }
+            )
+        self.assertFalse(
+            self.env["okr.key.result"].search([("name", "=", "Fed by QA")])
+        )
+
     def _values(self, kpi=None):
         return self.env["okr.kpi.value"].search(
             [("kpi_id", "=", (kpi or self.kpi_scrap).id)]
