@@ -130,6 +130,8 @@ class HrAppraisal(models.Model):
         )
         previous_dates = defaultdict(list)
         if to_compute:
+            # the employee's earlier appraisals set the period start, also
+            # those the user computing it may not read
             others = self.sudo().search(
                 [
                     ("employee_id", "in", to_compute.employee_id.ids),
@@ -241,6 +243,7 @@ class HrAppraisal(models.Model):
 
     @api.model
     def _okr_is_hidden(self):
+        # a setting every appraisal reader depends on; parameters are admin-only
         return (
             self.env["ir.config_parameter"].sudo().get_param(HIDE_OKR_PARAM, "False")
             == "True"
@@ -274,6 +277,8 @@ class HrAppraisal(models.Model):
         if self.env.su:
             return True
         user = self.env.user
+        # whose appraisal it is and who manages it decide, whatever the user
+        # may read of the employee
         appraisal = self.sudo()
         if user in appraisal.employee_id.user_id:
             return False
@@ -287,7 +292,7 @@ class HrAppraisal(models.Model):
                         "Appraisal of %(employee)s: only an HR officer or the "
                         "appraisal's managers may change its OKR Period Start "
                         "and OKR Period End.",
-                        employee=appraisal.sudo().employee_id.name,
+                        employee=appraisal.employee_id.name,
                     )
                 )
 
@@ -310,14 +315,12 @@ class HrAppraisal(models.Model):
         appraisal_ids = [
             appraisal_id for appraisal_id in self._origin.ids if appraisal_id
         ]
+        # the score counts every line, those the reader may not see too
+        Line = self.env["okr.appraisal.line"].sudo()
         if not appraisal_ids:
-            return self.env["okr.appraisal.line"].sudo()
-        return (
-            self.env["okr.appraisal.line"]
-            .sudo()
-            .search(
-                [("appraisal_id", "in", appraisal_ids), ("reopened_on", "=", False)]
-            )
+            return Line
+        return Line.search(
+            [("appraisal_id", "in", appraisal_ids), ("reopened_on", "=", False)]
         )
 
     def _okr_get_key_results(self):
@@ -327,44 +330,39 @@ class HrAppraisal(models.Model):
         appraisals = self.filtered(
             lambda a: a.employee_id and a.okr_period_start and a.okr_period_end
         )
-        result = {appraisal: self.env["okr.key.result"].sudo() for appraisal in self}
+        # every key result of the employee counts, private ones too, whoever
+        # refreshes the appraisal
+        KeyResult = self.env["okr.key.result"].sudo()
+        result = dict.fromkeys(self, KeyResult)
         if not appraisals:
             return result
-        key_results = (
-            self.env["okr.key.result"]
-            .sudo()
-            .search(
-                [
-                    ("owner_id", "in", appraisals.employee_id.ids),
-                    ("cycle_id.state", "in", ("running", "closed")),
-                    ("objective_id.state", "!=", "cancelled"),
-                    (
-                        "cycle_id.date_start",
-                        "<=",
-                        max(appraisals.mapped("okr_period_end")),
-                    ),
-                    (
-                        "cycle_id.date_end",
-                        ">=",
-                        min(appraisals.mapped("okr_period_start")),
-                    ),
-                ]
-            )
+        key_results = KeyResult.search(
+            [
+                ("owner_id", "in", appraisals.employee_id.ids),
+                ("cycle_id.state", "in", ("running", "closed")),
+                ("objective_id.state", "!=", "cancelled"),
+                (
+                    "cycle_id.date_start",
+                    "<=",
+                    max(appraisals.mapped("okr_period_end")),
+                ),
+                (
+                    "cycle_id.date_end",
+                    ">=",
+                    min(appraisals.mapped("okr_period_start")),
+                ),
+            ]
         )
         by_owner = defaultdict(list)
         for key_result in key_results:
             by_owner[key_result.owner_id.id].append(key_result)
         for appraisal in appraisals:
-            result[appraisal] = (
-                self.env["okr.key.result"]
-                .sudo()
-                .union(
-                    *(
-                        key_result
-                        for key_result in by_owner[appraisal.employee_id.id]
-                        if key_result.cycle_id.date_start <= appraisal.okr_period_end
-                        and key_result.cycle_id.date_end >= appraisal.okr_period_start
-                    )
+            result[appraisal] = KeyResult.union(
+                *(
+                    key_result
+                    for key_result in by_owner[appraisal.employee_id.id]
+                    if key_result.cycle_id.date_start <= appraisal.okr_period_end
+                    and key_result.cycle_id.date_end >= appraisal.okr_period_start
                 )
             )
         return result
@@ -372,6 +370,8 @@ class HrAppraisal(models.Model):
     def _okr_sync_lines(self):
         """Make the lines of open appraisals match the key results they count:
         a fixed number of queries for any number of appraisals and lines."""
+        # the lines are the system's to write (see okr.appraisal.line), for
+        # whoever changed what they follow
         appraisals = self.sudo().filtered(lambda a: a.id and not a.okr_score_frozen)
         if not appraisals:
             return
@@ -386,7 +386,7 @@ class HrAppraisal(models.Model):
         existing = {
             (line.appraisal_id.id, line.key_result_id.id) for line in lines.exists()
         }
-        self.env["okr.appraisal.line"].sudo().create(
+        appraisals.env["okr.appraisal.line"].create(
             [
                 {"appraisal_id": appraisal.id, "key_result_id": key_result.id}
                 for appraisal, key_results in wanted.items()
@@ -396,7 +396,11 @@ class HrAppraisal(models.Model):
         )
 
     def _okr_freeze(self):
-        """Keep the lines and the score as they are now."""
+        """Keep the lines and the score as they are now: one write of the
+        frozen reference, then one per distinct check-in regularity (flushed
+        as one UPDATE), whatever the number of appraisals."""
+        # the frozen reference is the system's to write (OKR_REFERENCE_FIELDS),
+        # and its regularity is read over every check-in of the employee
         appraisals = self.sudo().filtered(lambda a: not a.okr_score_frozen)
         if not appraisals:
             return
@@ -404,48 +408,58 @@ class HrAppraisal(models.Model):
         # settle pending recomputations while the values still follow OKR data
         appraisals._okr_get_lines().mapped("score")
         appraisals.mapped("okr_score")
-        Report = self.env["okr.appraisal.report"].sudo()
+        Report = appraisals.env["okr.appraisal.report"]
         Report.invalidate_model()
         regularity = {
             row.appraisal_id.id: row.check_in_regularity
             for row in Report.search([("appraisal_id", "in", appraisals.ids)])
         }
+        by_regularity = defaultdict(list)
         for appraisal in appraisals:
-            appraisal.write(
-                {
-                    "okr_score_frozen": True,
-                    "okr_frozen_date": fields.Datetime.now(),
-                    "okr_frozen_check_in_regularity": regularity.get(appraisal.id, 0.0),
-                }
+            by_regularity[regularity.get(appraisal.id, 0.0)].append(appraisal.id)
+        appraisals.write(
+            {"okr_score_frozen": True, "okr_frozen_date": fields.Datetime.now()}
+        )
+        # nothing depends on the regularity: these writes wait in the cache
+        # and are flushed together in one UPDATE
+        for value, appraisal_ids in by_regularity.items():
+            appraisals.browse(appraisal_ids).write(
+                {"okr_frozen_check_in_regularity": value}
             )
 
     def _okr_thaw(self):
         """Reopened: the frozen lines stay as a previous version, new lines
-        follow the key results again, and the chatter says so."""
+        follow the key results again, and the chatter says so: one write of
+        the lines per freezing date and one batch of notes, whatever the
+        number of appraisals."""
+        # the lines and the frozen reference are the system's to write
         appraisals = self.sudo()
+        if not appraisals:
+            return
         now = fields.Datetime.now()
-        lines_by_appraisal = defaultdict(list)
+        frozen_dates = {
+            appraisal.id: appraisal.okr_frozen_date for appraisal in appraisals
+        }
+        lines_by_date = defaultdict(list)
         for line in appraisals._okr_get_lines():
-            lines_by_appraisal[line.appraisal_id.id].append(line.id)
+            lines_by_date[frozen_dates.get(line.appraisal_id.id)].append(line.id)
+        Line = appraisals.env["okr.appraisal.line"]
+        for frozen_date, line_ids in lines_by_date.items():
+            Line.browse(line_ids).write({"reopened_on": now, "frozen_on": frozen_date})
         format_score = self.env["okr.objective"]._format_score
-        for appraisal in appraisals:
-            lines = (
-                self.env["okr.appraisal.line"]
-                .sudo()
-                .browse(lines_by_appraisal[appraisal.id])
-            )
-            lines.write({"reopened_on": now, "frozen_on": appraisal.okr_frozen_date})
-            appraisal.message_post(
-                body=_(
+        appraisals._message_log_batch(
+            {
+                appraisal.id: _(
                     "Appraisal reopened: the OKR reference frozen on %(date)s "
                     "(score %(score)s, %(count)s key results) is kept under "
                     "Previous OKR References.",
                     date=fields.Datetime.to_string(appraisal.okr_frozen_date),
                     score=format_score(appraisal.okr_score),
                     count=appraisal.okr_key_result_count,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+                )
+                for appraisal in appraisals
+            }
+        )
         appraisals.write(
             {
                 "okr_score_frozen": False,
@@ -461,12 +475,13 @@ class HrAppraisal(models.Model):
         lines go with the module, the messages stay). Names and figures of
         private objectives are left out: the chatter has no objective rules."""
         lines_by_version = defaultdict(list)
-        Line = self.env["okr.appraisal.line"].sudo()
+        Line = self.env["okr.appraisal.line"]
         for line in Line.search([("appraisal_id", "in", self.ids)]):
             if line.reopened_on or line.appraisal_id.okr_score_frozen:
                 lines_by_version[line.appraisal_id.id, line.frozen_on].append(line)
         format_score = self.env["okr.objective"]._format_score
-        for appraisal in self.sudo():
+        bodies = {}
+        for appraisal in self:
             parts = []
             versions = sorted(
                 (frozen_on, lines)
@@ -498,9 +513,10 @@ class HrAppraisal(models.Model):
                 )
                 parts.append(self._okr_reference_table(lines))
             if parts:
-                appraisal.message_post(
-                    body=Markup("").join(parts), subtype_xmlid="mail.mt_note"
-                )
+                bodies[appraisal.id] = Markup("").join(parts)
+        # one batch of notes, whatever the number of appraisals
+        if bodies:
+            self.browse(bodies)._message_log_batch(bodies)
 
     @api.model
     def _okr_reference_table(self, lines):
@@ -548,6 +564,8 @@ class HrAppraisal(models.Model):
         """Called when OKR data that decides which key results count changes."""
         if not employees:
             return
+        # their open appraisals follow, also those the user who changed the
+        # OKR data may not read
         self.sudo().search(
             [
                 ("employee_id", "in", employees.ids),

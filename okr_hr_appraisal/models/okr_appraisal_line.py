@@ -248,21 +248,27 @@ class OkrAppraisalLine(models.Model):
         result = super()._check_access(operation)
         if result or self.env.su or not any(self._ids):
             return result
+        # the line's appraisal, objective and visibility decide, read whole
+        # here: the rights are then checked on the appraisals and objectives
         lines = self.sudo()
-        appraisals = lines.appraisal_id.with_env(self.env)._filtered_access("read")
-        objectives = self.env["okr.objective"]
-        if objectives.has_access("read"):
-            objectives = lines.objective_id.with_env(self.env)._filtered_access("read")
-        employees = self.env.user.employee_ids
+        appraisal_ids = set(
+            lines.appraisal_id.with_env(self.env)._filtered_access("read").ids
+        )
+        objective_ids = set()
+        if self.env["okr.objective"].has_access("read"):
+            objective_ids = set(
+                lines.objective_id.with_env(self.env)._filtered_access("read").ids
+            )
+        employee_ids = set(self.env.user.employee_ids.ids)
         forbidden = self.browse(
             line.id
             for line in lines
-            if line.appraisal_id not in appraisals.sudo()
-            or (line.objective_id and line.objective_id not in objectives.sudo())
+            if line.appraisal_id.id not in appraisal_ids
+            or (line.objective_id and line.objective_id.id not in objective_ids)
             or (
                 not line.objective_id
                 and line.objective_visibility == "private"
-                and line.appraisal_id.employee_id not in employees.sudo()
+                and line.appraisal_id.employee_id.id not in employee_ids
             )
         )
         if not forbidden:

@@ -9,6 +9,8 @@ class OkrCycle(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if MEMBERSHIP_FIELDS & set(vals):
+            # the owners of every key result of the cycle, also those the
+            # manager who changed it may not read
             key_results = (
                 self.env["okr.key.result"].sudo().search([("cycle_id", "in", self.ids)])
             )

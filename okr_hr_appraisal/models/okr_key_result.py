@@ -9,19 +9,19 @@ class OkrKeyResult(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         key_results = super().create(vals_list)
-        self.env["hr.appraisal"]._okr_sync_for_employees(key_results.sudo().owner_id)
+        self.env["hr.appraisal"]._okr_sync_for_employees(key_results.owner_id)
         return key_results
 
     def write(self, vals):
         if not MEMBERSHIP_FIELDS & set(vals):
             return super().write(vals)
-        owners = self.sudo().owner_id
+        owners = self.owner_id
         res = super().write(vals)
-        self.env["hr.appraisal"]._okr_sync_for_employees(owners | self.sudo().owner_id)
+        self.env["hr.appraisal"]._okr_sync_for_employees(owners | self.owner_id)
         return res
 
     def unlink(self):
-        owners = self.sudo().owner_id
+        owners = self.owner_id
         res = super().unlink()
         self.env["hr.appraisal"]._okr_sync_for_employees(owners)
         return res

@@ -10,6 +10,7 @@ class OkrObjective(models.Model):
         res = super().write(vals)
         if MEMBERSHIP_FIELDS & set(vals):
             self.env["hr.appraisal"]._okr_sync_for_employees(
+                # every key result's owner, also those the writer may not read
                 self.sudo().key_result_ids.owner_id
             )
         return res

@@ -19,6 +19,7 @@ class ResConfigSettings(models.TransientModel):
         before = Appraisal._okr_is_hidden()
         res = super().set_values()
         if Appraisal._okr_is_hidden() != before:
+            # every open appraisal follows the switch, whoever sets it
             Appraisal.sudo().search(
                 [("okr_score_frozen", "=", False), ("state", "!=", "3_done")]
             )._okr_sync_lines()

@@ -7,3 +7,4 @@ from . import test_tours
 from . import test_translations
 from . import test_appraisal_trust_round2
 from . import test_okr_appraisal_target_change
+from . import test_okr_appraisal_queries
