@@ -197,9 +197,10 @@ class OkrBoardShare(models.Model):
     def _tv_board_extra(self, key_results):
         """Per key result, what another module adds to its tile.
 
-        Returns ``{key_result_id: {"alert_count": int}}``; a key result
-        without an entry shows no extra. The manufacturing bridge counts the
-        open shop-floor alerts here."""
+        Returns ``{key_result_id: {"alert_count": int, "note": str}}``,
+        either key optional; a key result without an entry shows no extra.
+        The manufacturing bridge counts the open shop-floor alerts and gives
+        the planned landing as the note."""
         self.ensure_one()
         return {}
 
@@ -229,6 +230,8 @@ class OkrBoardShare(models.Model):
             tile["sparkline"] = self._sparkline_points(tile["trend"])
             if "alert_count" in extra:
                 tile["alert_count"] = int(extra["alert_count"])
+            if extra.get("note"):
+                tile["note"] = str(extra["note"])
             tiles.append(tile)
         return {
             "title": self.name,

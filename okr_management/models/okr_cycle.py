@@ -214,8 +214,10 @@ class OkrCycle(models.Model):
 
     @api.model
     def _recompute_status(self, records):
+        """The day changed: each status is computed again (and written, and
+        tracked) from the pace of today."""
         self.env.add_to_compute(records._fields["status"], records)
-        records._recompute_recordset(["status"])
+        records.flush_recordset(["status"])
 
     def _post_close_summary(self):
         self.ensure_one()

@@ -12,3 +12,6 @@ from . import mrp_workcenter_productivity
 from . import stock_scrap
 from . import qc_inspection
 from . import okr_source_record
+from . import okr_kpi
+from . import okr_kpi_value
+from . import okr_board_share

@@ -226,3 +226,24 @@ class TestPlanShortNotice(OkrMrpTestCommon):
         )
         self.assertEqual(len(notice), 1)
         self.assertIn("the plan does not reach the target", str(notice.body))
+
+
+@tagged("post_install", "-at_install")
+class TestPlannedValueOnTheTvBoard(OkrMrpTestCommon):
+    def test_tile_shows_the_planned_landing_and_the_alerts(self):
+        self._produce(10)
+        key_result = self._create_key_result(
+            "mrp_produced_qty",
+            product_ids=[Command.set(self.product.ids)],
+            target_value=20,
+        )
+        self._confirm_production(5)
+        self.objective.visibility = "public"
+        share = self.env["okr.board.share"].create(
+            {"name": "Press hall", "department_id": self.objective.department_id.id}
+        )
+        tiles = {tile["name"]: tile for tile in share._get_board_data()["key_results"]}
+        tile = tiles[key_result.name]
+        self.assertEqual(tile["alert_count"], 0)
+        self.assertIn("Planned: 15", tile["note"])
+        self.assertIn("the plan does not reach the target", tile["note"])

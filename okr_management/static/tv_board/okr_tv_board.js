@@ -44,6 +44,9 @@
         figures.appendChild(element("span", "o_okr_tv_progress", `${data.progress}%`));
         figures.appendChild(element("span", "o_okr_tv_status", data.status_label));
         node.appendChild(figures);
+        if (data.note) {
+            node.appendChild(element("div", "o_okr_tv_note", data.note));
+        }
         const footer = element("div", "o_okr_tv_footer");
         footer.appendChild(element("span", "o_okr_tv_value", data.value));
         if ("alert_count" in data) {
