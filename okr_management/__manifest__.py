@@ -9,7 +9,14 @@
     "license": "LGPL-3",
     "maintainers": ["okr-factory"],
     "development_status": "Beta",
-    "depends": ["hr", "mail", "web_hierarchy", "gamification", "web_tour"],
+    "depends": [
+        "hr",
+        "mail",
+        "web_hierarchy",
+        "gamification",
+        "web_tour",
+        "digest",
+    ],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/okr_security.xml",
@@ -25,6 +32,8 @@
         "data/okr_key_result_types_data.xml",
         "data/okr_commitment_data.xml",
         "data/okr_kpi_data.xml",
+        "data/digest_data.xml",
+        "data/okr_weekly_summary_data.xml",
         "wizard/okr_check_in_wizard_views.xml",
         "wizard/okr_team_check_in_views.xml",
         "wizard/okr_template_apply_views.xml",
@@ -48,6 +57,8 @@
         "views/okr_key_result_change_views.xml",
         "wizard/okr_kpi_entry_views.xml",
         "views/okr_kpi_views.xml",
+        "views/digest_views.xml",
+        "views/res_users_views.xml",
     ],
     "demo": [
         "demo/okr_demo.xml",

@@ -34,3 +34,6 @@ from . import okr_key_result_batch_kpi
 from . import okr_board_share_tier
 from . import okr_objective_alignment
 from . import okr_kpi_meeting
+from . import digest_digest
+from . import okr_weekly_summary
+from . import res_groups

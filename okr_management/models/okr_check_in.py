@@ -399,21 +399,29 @@ class OkrCheckIn(models.Model):
                 "acknowledgement_note": note or False,
             }
         )
-        # the owner and author are told, whatever the acknowledger reads of them
+        # the owner and author are told, whatever the acknowledger reads of
+        # them, each in their language (one note per language)
         for check_in in self.sudo():
             owner_user = check_in.key_result_id.owner_id.user_id
             recipients = (owner_user | check_in.user_id) - user
-            body = _(
-                "%(manager)s acknowledged the check-in of %(date)s (value %(value)s).",
-                manager=user.name,
-                date=check_in.date,
-                value=check_in.value,
-            )
-            if note:
-                body = _("%(body)s Comment: %(note)s", body=body, note=note)
-            check_in.key_result_id.message_post(
-                body=body,
-                partner_ids=recipients.partner_id.ids,
-                subtype_xmlid="mail.mt_note",
-            )
+            langs = dict.fromkeys(recipients.mapped("lang")) or [self.env.lang]
+            for lang in langs:
+                readers = recipients.filtered(lambda r, lang=lang: r.lang == lang)
+                record = check_in.key_result_id.with_context(lang=lang or self.env.lang)
+                body = record.env._(
+                    "%(manager)s acknowledged the check-in of %(date)s (value "
+                    "%(value)s).",
+                    manager=user.name,
+                    date=check_in.date,
+                    value=check_in.value,
+                )
+                if note:
+                    body = record.env._(
+                        "%(body)s Comment: %(note)s", body=body, note=note
+                    )
+                record.message_post(
+                    body=body,
+                    partner_ids=readers.partner_id.ids,
+                    subtype_xmlid="mail.mt_note",
+                )
         return True

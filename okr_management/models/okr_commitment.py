@@ -20,7 +20,12 @@ class OkrCommitment(models.Model):
 
     _name = "okr.commitment"
     _description = "OKR Commitment"
-    _inherit = ["mail.thread", "mail.activity.mixin", "okr.system.fields.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "okr.notify.mixin",
+        "okr.system.fields.mixin",
+    ]
     _order = "date_deadline, id"
     _okr_system_fields = tuple(COMMITMENT_ACTION_FIELDS)
     _okr_system_computed_fields = False
@@ -409,30 +414,39 @@ class OkrCommitment(models.Model):
         today = fields.Date.context_today(self)
         manager_user = self.department_id.manager_id.user_id
         users = self.user_id | manager_user
-        note = _(
-            "'%(name)s' of %(department)s for objective '%(objective)s' was due "
-            "on %(deadline)s and is not done.",
-            name=self.name,
-            department=self.department_id.name,
-            objective=self.objective_id.name,
-            deadline=self.date_deadline,
-        )
-        for user in users:
-            self.activity_schedule(
-                activity_type_id=activity_type.id,
-                date_deadline=today,
-                summary=activity_type.summary,
-                note=note,
-                user_id=user.id,
+
+        def note(record):
+            return record.env._(
+                "'%(name)s' of %(department)s for objective '%(objective)s' was "
+                "due on %(deadline)s and is not done.",
+                name=record.name,
+                department=record.department_id.name,
+                objective=record.objective_id.name,
+                deadline=record.date_deadline,
             )
-        self.objective_id.message_post(
-            body=_(
+
+        # each person reads the escalation in their language
+        for user in users:
+            self._okr_schedule_activity(
+                "okr_management.mail_activity_type_okr_commitment_overdue",
+                user,
+                note=note,
+                summary=lambda record: (
+                    activity_type.with_context(lang=record.env.lang).summary
+                ),
+                date_deadline=today,
+            )
+        # the objective's note reads in its owner's language
+        owner_lang = self.objective_id.owner_id.user_id.lang or self.env.lang
+        record = self.with_context(lang=owner_lang)
+        record.objective_id.with_context(lang=owner_lang).message_post(
+            body=record.env._(
                 "Overdue commitment escalated: %(note)s Contact: %(contact)s; "
                 "manager of %(department)s: %(manager)s.",
-                note=note,
-                contact=self.user_id.name,
-                department=self.department_id.name,
-                manager=manager_user.name or _("none"),
+                note=note(record),
+                contact=record.user_id.name,
+                department=record.department_id.name,
+                manager=manager_user.name or record.env._("none"),
             ),
             subtype_xmlid="mail.mt_note",
         )

@@ -357,42 +357,39 @@ class OkrKeyResultMilestone(models.Model):
             "okr_management.mail_activity_type_okr_milestone_overdue",
             raise_if_not_found=False,
         )
-        model_id = self.env["ir.model"]._get_id("okr.key.result")
         for milestone in self:
             key_result = milestone.key_result_id
             user = milestone.user_id or key_result.user_id
             activity = self.env["mail.activity"]
             if activity_type and user:
-                activity = self.env["mail.activity"].create(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": key_result.id,
-                        "activity_type_id": activity_type.id,
-                        "user_id": user.id,
-                        "date_deadline": fields.Date.context_today(self),
-                        "summary": _(
-                            "Milestone overdue: %(name)s", name=milestone.name
-                        ),
-                        "note": _(
-                            "Milestone '%(milestone)s' of key result '%(kr)s' was due "
-                            "on %(date)s and is still open: mark it done, or agree "
-                            "a new deadline.",
-                            milestone=milestone.name,
-                            kr=key_result.name,
-                            date=milestone.date_deadline,
-                        ),
-                    }
+                # in the language of the person who has to act
+                activity = key_result._okr_schedule_activity(
+                    "okr_management.mail_activity_type_okr_milestone_overdue",
+                    user,
+                    summary=lambda record, milestone=milestone: record.env._(
+                        "Milestone overdue: %(name)s", name=milestone.name
+                    ),
+                    note=lambda record, milestone=milestone: record.env._(
+                        "Milestone '%(milestone)s' of key result '%(kr)s' was due "
+                        "on %(date)s and is still open: mark it done, or agree "
+                        "a new deadline.",
+                        milestone=milestone.name,
+                        kr=record.name,
+                        date=milestone.date_deadline,
+                    ),
                 )
-            owner_partner = key_result.user_id.partner_id
-            key_result.message_post(
-                body=_(
+            # the note reads in the owner's language
+            owner_user = key_result.user_id
+            record = key_result.with_context(lang=owner_user.lang or self.env.lang)
+            record.message_post(
+                body=record.env._(
                     "Milestone '%(milestone)s' is overdue (due %(date)s, "
                     "responsible: %(user)s): the key result is at risk.",
                     milestone=milestone.name,
                     date=milestone.date_deadline,
-                    user=user.name or _("nobody"),
+                    user=user.name or record.env._("nobody"),
                 ),
-                partner_ids=owner_partner.ids,
+                partner_ids=owner_user.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
             milestone.sudo().write(

@@ -15,7 +15,12 @@ class OkrKpiAction(models.Model):
 
     _name = "okr.kpi.action"
     _description = "OKR Daily KPI Action"
-    _inherit = ["mail.thread", "mail.activity.mixin", "okr.system.fields.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "okr.notify.mixin",
+        "okr.system.fields.mixin",
+    ]
     _order = "state desc, date_due, id desc"
     # facts of the action: opened by a red day, closed and escalated by the
     # suite's actions
@@ -136,15 +141,25 @@ class OkrKpiAction(models.Model):
             }
         )
         value.action_id = action
-        action.activity_schedule(
+        # the owner reads the red day in their language
+        action._okr_schedule_activity(
             "mail.mail_activity_data_todo",
+            kpi.user_id,
+            summary=lambda record: record.env._(
+                "Red day on %(kpi)s: act", kpi=record.kpi_id.name
+            ),
+            note=lambda record: record._red_day_text(value),
             date_deadline=action.date_due,
-            summary=self.env._("Red day on %(kpi)s: act", kpi=kpi.name),
-            note=self._red_day_text(value),
-            user_id=kpi.user_id.id,
         )
-        action.message_post(body=self._red_day_text(value))
+        action._okr_owner_lang().message_post(
+            body=action._okr_owner_lang()._red_day_text(value)
+        )
         return action
+
+    def _okr_owner_lang(self):
+        """This action in its owner's language, for what it writes to them."""
+        self.ensure_one()
+        return self.with_context(lang=self.user_id.lang or self.env.lang)
 
     @api.model
     def _red_day_text(self, value):
@@ -165,7 +180,8 @@ class OkrKpiAction(models.Model):
     def _announce_red_day(self, value):
         """Another red day while the action is open: added to it."""
         self.ensure_one()
-        self.message_post(body=self._red_day_text(value))
+        action = self._okr_owner_lang()
+        action.message_post(body=action._red_day_text(value))
 
     def action_close(self, note=None):
         """Close the action: its KPI's owner, the owner's managers or an OKR
@@ -237,21 +253,27 @@ class OkrKpiAction(models.Model):
                     "escalation_department_id": department.id,
                 }
             )
-            target = department.name or self.env._("the plant")
-            action.message_post(
-                body=self.env._(
-                    "Not closed by %(due)s: escalated to the tier %(tier)s board "
-                    "of %(target)s.",
-                    due=format_date(self.env, action.date_due),
-                    tier=tier,
-                    target=target,
-                )
+            # the owner reads the escalation in their language
+            record = action._okr_owner_lang()
+            record.message_post(body=record._escalation_text(tier, department))
+            # the manager who takes it over reads it in theirs
+            action._okr_schedule_activity(
+                "mail.mail_activity_data_todo",
+                department.manager_id.user_id,
+                summary=lambda record: record.env._(
+                    "Escalated: %(action)s", action=record.name
+                ),
+                note=lambda record, tier=tier, department=department: (
+                    record._escalation_text(tier, department)
+                ),
             )
-            manager_user = department.manager_id.user_id
-            if manager_user:
-                action.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    date_deadline=today,
-                    summary=self.env._("Escalated: %(action)s", action=action.name),
-                    user_id=manager_user.id,
-                )
+
+    def _escalation_text(self, tier, department):
+        self.ensure_one()
+        return self.env._(
+            "Not closed by %(due)s: escalated to the tier %(tier)s board "
+            "of %(target)s.",
+            due=format_date(self.env, self.date_due),
+            tier=tier,
+            target=department.name or self.env._("the plant"),
+        )

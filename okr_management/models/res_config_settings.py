@@ -3,6 +3,17 @@ from odoo.exceptions import ValidationError
 
 from ..tools import setting_default, setting_key
 
+# date.weekday() as text: the Settings keep a Selection's key
+WEEKDAY_SELECTION = [
+    ("0", "Monday"),
+    ("1", "Tuesday"),
+    ("2", "Wednesday"),
+    ("3", "Thursday"),
+    ("4", "Friday"),
+    ("5", "Saturday"),
+    ("6", "Sunday"),
+]
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -43,6 +54,13 @@ class ResConfigSettings(models.TransientModel):
         default=setting_default("reminder_days"),
         help="Owners of key results without a check-in for this many days get "
         "one check-in activity.",
+    )
+    okr_summary_weekday = fields.Selection(
+        WEEKDAY_SELECTION,
+        string="Send the weekly summary on",
+        config_parameter=setting_key("summary_weekday"),
+        default=setting_default("summary_weekday"),
+        help="The day each manager gets the weekly OKR summary of their people.",
     )
 
     okr_max_objectives_per_owner = fields.Integer(

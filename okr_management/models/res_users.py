@@ -78,3 +78,31 @@ class ResUsers(models.Model):
             ):
                 user.tour_enabled = True
         return res
+
+    def write(self, vals):
+        if "groups_id" not in vals and not any(
+            key.startswith(("in_group_", "sel_groups_")) for key in vals
+        ):
+            return super().write(vals)
+        before = self._okr_users_snapshot()
+        result = super().write(vals)
+        self._okr_enable_onboarding(before)
+        return result
+
+    @api.model
+    def _okr_users_snapshot(self):
+        """The OKR users now (the group and the groups implying it)."""
+        # group membership is read whole, whatever the writer reads of users
+        return self.env.ref("okr_management.group_okr_user").sudo().users
+
+    @api.model
+    def _okr_enable_onboarding(self, before):
+        """Users who became OKR users since ``before`` get the onboarding
+        tour on their next visit; web_tour shows a tour they went through
+        never again."""
+        gained = (self._okr_users_snapshot() - before).filtered(
+            lambda user: not user.share and not user.tour_enabled
+        )
+        if gained:
+            # the onboarding switch is the user's own; turned on for them
+            gained.sudo().write({"tour_enabled": True})

@@ -31,3 +31,8 @@ from . import test_demo_quarter
 from . import test_translations
 from . import test_okr_core_shape
 from . import test_okr_key_result_change
+from . import test_okr_digest
+from . import test_okr_weekly_summary
+from . import test_okr_languages
+from . import test_okr_team_check_in_width
+from . import test_okr_onboarding_later

@@ -13,6 +13,7 @@ SETTINGS = {
     "require_alignment": (bool, False),
     "score_scale": (str, "unit"),
     "reminder_days": (int, 7),
+    "summary_weekday": (str, "0"),  # Monday: date.weekday() as text
     "max_objectives_per_owner": (int, 5),
     "max_key_results_per_objective": (int, 5),
     "committed_threshold": (float, 1.0),

@@ -32,6 +32,26 @@ class OkrTeamCheckInLine(models.TransientModel):
     new_value = fields.Float()
     confidence = fields.Integer(help="From 0 (no chance) to 10 (certain).")
     note = fields.Char()
+    current_display = fields.Char(
+        string="Now",
+        compute="_compute_value_displays",
+        help="The current value with its unit.",
+    )
+    target_display = fields.Char(
+        string="Target",
+        compute="_compute_value_displays",
+        help="The target with its unit.",
+    )
+
+    @api.depends("key_result_id", "current_value", "target_value", "unit")
+    def _compute_value_displays(self):
+        for line in self:
+            key_result = line.key_result_id
+            if not key_result:
+                line.current_display = line.target_display = False
+                continue
+            line.current_display = key_result._format_value(line.current_value)
+            line.target_display = key_result._format_value(line.target_value)
 
     def _get_new_value(self):
         """What the line checks in: done / not done, or the typed number."""

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class MrpWorkcenterProductivity(models.Model):
@@ -27,17 +27,21 @@ class MrpWorkcenterProductivity(models.Model):
             Alert._raise_alert(
                 key_results,
                 "availability_loss",
-                _(
+                # each owner reads the alert in their language
+                lambda env, log=log: env._(
                     "%(loss)s on %(wc)s",
-                    loss=log.loss_id.display_name,
-                    wc=log.workcenter_id.display_name,
+                    loss=log.with_env(env).loss_id.display_name,
+                    wc=log.with_env(env).workcenter_id.display_name,
                 ),
-                _(
+                lambda env, log=log: env._(
                     "%(loss)s logged on work center %(wc)s%(wo)s by %(user)s at "
                     "%(date)s.%(description)s",
-                    loss=log.loss_id.display_name,
-                    wc=log.workcenter_id.display_name,
-                    wo=_(" (work order %(wo)s)", wo=log.workorder_id.display_name)
+                    loss=log.with_env(env).loss_id.display_name,
+                    wc=log.with_env(env).workcenter_id.display_name,
+                    wo=env._(
+                        " (work order %(wo)s)",
+                        wo=log.with_env(env).workorder_id.display_name,
+                    )
                     if log.workorder_id
                     else "",
                     user=log.user_id.display_name,

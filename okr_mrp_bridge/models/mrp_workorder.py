@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 
 
 class MrpWorkorder(models.Model):
@@ -39,19 +39,25 @@ class MrpWorkorder(models.Model):
     def _okr_alert_late(self, key_results):
         """Tell the owners of ``key_results`` that this work order is late."""
         self.ensure_one()
-        state_labels = dict(self._fields["state"]._description_selection(self.env))
+
+        def message(env):
+            # each owner reads the alert in their language
+            workorder = self.with_env(env)
+            state_labels = dict(self._fields["state"]._description_selection(env))
+            return env._(
+                "Work order %(wo)s on %(wc)s was planned to end on "
+                "%(planned)s and is still %(state)s.",
+                wo=workorder.display_name,
+                wc=workorder.workcenter_id.display_name,
+                planned=fields.Datetime.to_string(self.date_finished),
+                state=state_labels.get(self.state),
+            )
+
         self.env["okr.production.alert"]._raise_alert(
             key_results,
             "late_workorder",
             self.display_name,
-            _(
-                "Work order %(wo)s on %(wc)s was planned to end on "
-                "%(planned)s and is still %(state)s.",
-                wo=self.display_name,
-                wc=self.workcenter_id.display_name,
-                planned=fields.Datetime.to_string(self.date_finished),
-                state=state_labels.get(self.state),
-            ),
+            message,
             workorder_id=self.id,
             workcenter_id=self.workcenter_id.id,
             production_id=self.production_id.id,

@@ -117,13 +117,13 @@ class OkrProductionAlert(models.Model):
 
         One activity per (key result, cause) while it is open; every event is
         logged in the key result's chatter and kept as an alert record.
+        ``reference`` and ``message`` are texts, or callables given an
+        environment that return the text in its language: each owner then
+        reads the alert in their own.
         """
         if not key_results:
             return self.browse()
         key_results = key_results.sudo()
-        activity_type = self.env.ref(
-            "okr_mrp_bridge.mail_activity_type_production_alert"
-        )
         open_alerts = self.sudo().search(
             [
                 ("key_result_id", "in", key_results.ids),
@@ -134,29 +134,35 @@ class OkrProductionAlert(models.Model):
         open_activity = {
             alert.key_result_id.id: alert.activity_id for alert in open_alerts
         }
-        cause_label = dict(self._fields["cause"]._description_selection(self.env))[
-            cause
-        ]
+
+        def text(value, env):
+            return value(env) if callable(value) else value
+
+        def cause_label(env):
+            return dict(self._fields["cause"]._description_selection(env))[cause]
+
         alert_vals = []
         for key_result in key_results:
+            user = key_result.user_id or key_result.objective_id.user_id
             activity = open_activity.get(key_result.id)
             if not activity:
-                user = key_result.user_id or key_result.objective_id.user_id
-                activity = key_result.activity_schedule(
-                    activity_type_id=activity_type.id,
-                    summary=_(
+                activity = key_result._okr_schedule_activity(
+                    "okr_mrp_bridge.mail_activity_type_production_alert",
+                    user or self.env.ref("base.user_root"),
+                    summary=lambda record: record.env._(
                         "%(cause)s: %(reference)s",
-                        cause=cause_label,
-                        reference=reference,
+                        cause=cause_label(record.env),
+                        reference=text(reference, record.env),
                     ),
-                    note=message,
-                    user_id=(user or self.env.ref("base.user_root")).id,
+                    note=lambda record: text(message, record.env),
                 )
-            key_result.message_post(
-                body=_(
+            # the chatter's note reads in the owner's language
+            record = key_result.with_context(lang=user.lang or self.env.lang)
+            record.message_post(
+                body=record.env._(
                     "Shop-floor alert (%(cause)s): %(message)s",
-                    cause=cause_label,
-                    message=message,
+                    cause=cause_label(record.env),
+                    message=text(message, record.env),
                 ),
                 subtype_xmlid="mail.mt_note",
             )
@@ -165,7 +171,7 @@ class OkrProductionAlert(models.Model):
                     links,
                     key_result_id=key_result.id,
                     cause=cause,
-                    reference=reference,
+                    reference=text(reference, self.env),
                     activity_id=activity.id,
                 )
             )

@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import models
 
 from ..sources.inspection import InspectionSource
 
@@ -28,18 +28,19 @@ class QcInspection(models.Model):
             Alert._raise_alert(
                 key_results,
                 "failed_inspection",
-                _(
+                # each owner reads the alert in their language
+                lambda env, inspection=inspection, production=production: env._(
                     "Inspection %(inspection)s of %(production)s failed",
                     inspection=inspection.name,
                     production=production.name,
                 ),
-                _(
+                lambda env, inspection=inspection, production=production: env._(
                     "Inspection %(inspection)s (%(test)s) of manufacturing order "
                     "%(production)s, product %(product)s, failed.",
                     inspection=inspection.name,
-                    test=inspection.test.display_name or _("no test"),
+                    test=inspection.with_env(env).test.display_name or env._("no test"),
                     production=production.name,
-                    product=production.product_id.display_name,
+                    product=production.with_env(env).product_id.display_name,
                 ),
                 production_id=production.id,
                 inspection_id=inspection.id,

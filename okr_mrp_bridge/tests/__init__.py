@@ -10,3 +10,4 @@ from . import test_security_round2
 from . import test_tours
 from . import test_factory_scenario
 from . import test_translations
+from . import test_alert_languages
