@@ -25,6 +25,7 @@ from . import okr_board_share
 from . import okr_key_result_change
 from . import okr_key_result_change_request
 from . import okr_check_in_change
+from . import okr_objective_change_request
 from . import okr_kpi
 from . import okr_kpi_value
 from . import okr_kpi_action

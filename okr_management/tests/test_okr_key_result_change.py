@@ -121,6 +121,23 @@ class TestOkrKeyResultChange(OkrTestCommon):
         self.kr_private.invalidate_recordset()
         self.assertEqual(self.kr_private.target_value, 100)
 
+    def test_objective_stays_in_its_running_cycle(self):
+        draft = self.env["okr.cycle"].create(
+            {
+                "name": "Parking Quarter",
+                "date_start": self.today + timedelta(days=50),
+                "date_end": self.today + timedelta(days=140),
+            }
+        )
+        objective = self._as(self.user_worker, self.objective_private)
+        with self.assertRaisesRegex(UserError, "stays in that cycle"):
+            objective.write({"cycle_id": draft.id})
+        self.assertEqual(self.objective_private.cycle_id, self.cycle)
+        self.assertEqual(self.kr_private.cycle_id, self.cycle)
+        # a peer hears that the objective is not theirs
+        with self.assertRaises(AccessError):
+            self._as(self.user_qa, self.objective_private).write({"cycle_id": draft.id})
+
     def test_forged_context_does_not_bypass(self):
         kr = self._as(self.user_worker, self.kr_private).with_context(
             okr_change_approved=True, bypass=True
