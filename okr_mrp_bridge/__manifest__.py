@@ -15,17 +15,20 @@
         "security/ir.model.access.csv",
         "data/okr_mrp_data.xml",
         "data/ir_cron_data.xml",
+        "data/ir_cron_kpi_data.xml",
         "views/okr_key_result_link_wizard_views.xml",
         "views/okr_key_result_views.xml",
         "views/mrp_workorder_views.xml",
         "views/mrp_production_views.xml",
         "views/mrp_workcenter_views.xml",
         "views/okr_objective_views.xml",
+        "views/okr_kpi_views.xml",
     ],
     "demo": [
         "demo/okr_mrp_demo.xml",
         "demo/okr_mrp_plan_demo.xml",
         "demo/okr_mrp_role_users_demo.xml",
+        "demo/okr_kpi_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -11,3 +11,4 @@ from . import test_tours
 from . import test_factory_scenario
 from . import test_translations
 from . import test_alert_languages
+from . import test_kpi_sources
