@@ -4,6 +4,8 @@ everyone else in English."""
 
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from .common import OkrTestCommon
@@ -34,6 +36,47 @@ class TestOkrLanguages(OkrTestCommon):
         return record.message_ids.filtered(
             lambda message: user.partner_id in message.partner_ids
         )
+
+    def test_check_in_reminder(self):
+        self._chinese(self.user_lead)
+        with freeze_time(self.today + timedelta(days=8)):
+            self.env["okr.key.result"]._cron_send_reminders()
+        reminder = self._activities(self.kr_yield, self.user_lead)
+        self.assertIn("天或更久没有进展更新", str(reminder.note))
+
+    def test_missed_deadline(self):
+        self.kr_yield.deadline = self.today - timedelta(days=1)
+        self._chinese(self.user_lead)
+        self.env["okr.key.result"]._cron_notify_missed_deadlines()
+        notice = self._activities(self.kr_yield, self.user_lead)
+        self.assertIn("已过截止日期", str(notice.note))
+
+    def test_off_track_notice_to_the_manager(self):
+        self._chinese(self.user_manager)
+        self.kr_yield.with_user(self.user_lead).action_check_in(95)
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.kr_yield.with_user(self.user_lead).action_check_in(92.4)
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.assertEqual(self.kr_yield.status, "off_track")
+        notice = self._notes_to(self.kr_yield, self.user_manager)
+        self.assertIn("已偏离", notice.body)
+
+    def test_badge_comment(self):
+        self._chinese(self.user_lead)
+        self.kr_yield.with_user(self.user_lead).action_check_in(96)
+        badge = self.env["gamification.badge.user"].search(
+            [
+                ("user_id", "=", self.user_lead.id),
+                (
+                    "badge_id",
+                    "=",
+                    self.env.ref("okr_management.badge_okr_target_reached").id,
+                ),
+            ]
+        )
+        self.assertIn("已达到目标值", badge.comment)
 
     def test_overdue_milestone(self):
         kr_launch = self.env["okr.key.result"].create(
