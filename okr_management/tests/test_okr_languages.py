@@ -4,8 +4,10 @@ everyone else in English."""
 
 from datetime import timedelta
 
+import polib
 from freezegun import freeze_time
 
+from odoo.modules.module import get_module_path
 from odoo.tests import tagged
 
 from .common import OkrTestCommon
@@ -243,3 +245,35 @@ class TestOkrLanguages(OkrTestCommon):
         )
         self.assertEqual(summary.subject, "您的每周 OKR 摘要")
         self.assertIn("偏离的关键结果", summary.body)
+
+
+@tagged("post_install", "-at_install")
+class TestOkrTranslationTemplates(OkrTestCommon):
+    """Odoo merges a module's zh_CN.po with its .pot and drops the terms the
+    .pot lacks: a translation missing from the .pot is never shown."""
+
+    def test_every_translation_is_in_the_template(self):
+        for module in ("okr_management", "okr_mrp_bridge"):
+            path = get_module_path(module)
+            template = {
+                entry.msgid for entry in polib.pofile(f"{path}/i18n/{module}.pot")
+            }
+            dropped = [
+                entry.msgid
+                for entry in polib.pofile(f"{path}/i18n/zh_CN.po")
+                if not entry.obsolete and entry.msgid not in template
+            ]
+            self.assertFalse(dropped, f"{module}: zh_CN terms missing from the .pot")
+
+    def test_off_track_notice_translation_loads(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        record = self.kr_yield.with_context(lang="zh_CN")
+        self.assertIn(
+            "已偏离",
+            record.env._(
+                "%(name)s went off track: %(reasons)s. Owner: %(owner)s.",
+                name="x",
+                reasons="y",
+                owner="z",
+            ),
+        )
