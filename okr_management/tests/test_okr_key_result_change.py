@@ -284,6 +284,29 @@ class TestOkrKeyResultChange(OkrTestCommon):
         self.assertEqual(private.state, "pending")
         self.assertEqual(self.kr_private.weight, 1)
 
+    def test_request_form_only_for_a_readable_key_result(self):
+        """The request form shows the key result's figures: a peer cannot
+        open it on a private key result (context default or creation), and
+        another user's form is not theirs to read."""
+        Wizard = self.env(user=self.user_qa)["okr.key.result.change.wizard"]
+        with self.assertRaises(AccessError):
+            Wizard.with_context(default_key_result_id=self.kr_private.id).default_get(
+                ["key_result_id", "target_value"]
+            )
+        with self.assertRaises(AccessError):
+            Wizard.create({"key_result_id": self.kr_private.id, "reason": "peek"})
+        self.assertFalse(
+            self.env["okr.key.result.change.wizard"].search(
+                [("key_result_id", "=", self.kr_private.id)]
+            )
+        )
+        own = (
+            self.env(user=self.user_worker)["okr.key.result.change.wizard"]
+            .with_context(default_key_result_id=self.kr_private.id)
+            .create({"reason": "Night shift", "target_value": 90})
+        )
+        self.assertFalse(Wizard.search([("id", "=", own.id)]))
+
     def test_peer_cannot_request_nor_see_requests(self):
         with self.assertRaises(AccessError):
             self._as(self.user_qa, self.kr_private).action_request_change(

@@ -12,6 +12,8 @@ class OkrKeyResultChangeWizard(models.TransientModel):
     to edit, and the reason; confirming asks for the changed ones only."""
 
     _name = "okr.key.result.change.wizard"
+    # shows only a key result its user may read, and belongs to that user
+    _inherit = ["okr.system.fields.mixin"]
     _description = "Request a Change of a Key Result"
 
     key_result_id = fields.Many2one("okr.key.result", required=True, readonly=True)
