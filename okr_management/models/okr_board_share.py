@@ -136,6 +136,7 @@ class OkrBoardShare(models.Model):
     def action_revoke(self):
         """Stop the link for good: the board answers 404 from now on."""
         self.check_access("write")
+        # revoking is the link's system state; write access was checked above
         self.filtered(lambda share: share.state == "active").sudo().write(
             {
                 "state": "revoked",
@@ -163,6 +164,7 @@ class OkrBoardShare(models.Model):
         test, so that neither the answer nor its timing tells them apart.
         """
         token = token if isinstance(token, str) else ""
+        # the public route finds a link by its token, with no user to check
         shares = self.sudo().with_context(active_test=False)
         share = shares.search([("token", "=", token)], limit=1) if token else shares
         expected = share.token or _DUMMY_TOKEN

@@ -172,6 +172,7 @@ class OkrCommitment(models.Model):
         departments = self.env.user.employee_ids.department_id
         return set(
             self.env["hr.department"]
+            # the department tree is read whole to match the user's departments
             .sudo()
             .search([("id", "child_of", departments.ids)])
             .ids
@@ -326,6 +327,7 @@ class OkrCommitment(models.Model):
             self.check_access("read")
             others = self.filtered(lambda c: c.user_id != self.env.user)
             self._check_objective_rights(others.objective_id)
+        # the state and date are system facts; the rights were checked above
         self.sudo().write(
             {"state": "done", "date_done": fields.Date.context_today(self)}
         )
@@ -342,12 +344,14 @@ class OkrCommitment(models.Model):
                         commitment.name,
                     )
                 )
+        # the state is a system fact; _check_action_rights checked the right
         self.sudo().write({"state": "cancelled"})
         self._close_escalation_activities(_("Cancelled."))
         return True
 
     def action_reopen(self):
         self._check_action_rights()
+        # the state is a system fact; _check_action_rights checked the right
         self.sudo().write({"state": "open", "date_done": False})
         return True
 
@@ -372,6 +376,7 @@ class OkrCommitment(models.Model):
             return
         activities = (
             self.env["mail.activity"]
+            # the escalation activities are closed whoever they were assigned to
             .sudo()
             .search(
                 [
@@ -392,6 +397,7 @@ class OkrCommitment(models.Model):
         activity_type = self._get_escalation_activity_type()
         if not activity_type:
             return True
+        # the cron escalates every overdue commitment of every department
         commitments = self.sudo().search(
             [
                 ("is_overdue", "=", True),

@@ -256,6 +256,7 @@ class OkrKeyResultChange(models.Model):
                         kr=change.key_result_name,
                     )
                 )
+            # the approval applies the change as the system, rights checked above
             key_result = key_result.sudo()
             if key_result.cycle_id.state == "closed":
                 raise UserError(
@@ -405,6 +406,7 @@ class OkrKeyResultChange(models.Model):
         a user, otherwise the OKR Managers who may read the request."""
         self.ensure_one()
         requester = self.requested_by_id
+        # the reporting line above the requester, whatever HR records one reads
         employee = self.sudo().requester_employee_id
         seen = set()
         manager = employee.parent_id
@@ -415,6 +417,7 @@ class OkrKeyResultChange(models.Model):
             manager = manager.parent_id
         managers = (
             self.env.ref("okr_management.group_okr_manager")
+            # the OKR Managers to ask, whatever the requester reads of users
             .sudo()
             .users.filtered(
                 lambda u: (

@@ -264,9 +264,11 @@ class OkrKeyResultMilestone(models.Model):
         milestones = self.filtered(lambda m: m.state == "open")
         if not milestones:
             return True
+        # state and date are system facts; _check_action_allowed checked
         milestones.sudo().write(
             {"state": "done", "date_done": fields.Date.context_today(self)}
         )
+        # the overdue activity is closed whoever it was assigned to
         activities = milestones.sudo().overdue_activity_id
         if activities:
             activities.action_feedback(feedback=_("Milestone done."))
@@ -281,6 +283,7 @@ class OkrKeyResultMilestone(models.Model):
         milestones = self.filtered(lambda m: m.state == "done")
         if not milestones:
             return True
+        # state and date are system facts; _check_action_allowed checked
         milestones.sudo().write({"state": "open", "date_done": False})
         milestones.key_result_id._sync_value_from_milestones(
             _(
@@ -392,6 +395,7 @@ class OkrKeyResultMilestone(models.Model):
                 partner_ids=owner_user.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
+            # the announced deadline is a system-written marker
             milestone.sudo().write(
                 {
                     "notified_deadline": milestone.date_deadline,
