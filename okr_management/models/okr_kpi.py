@@ -358,6 +358,7 @@ class OkrKpi(models.Model):
         return self.filtered(
             lambda kpi: (
                 kpi.user_id == self.env.user
+                # the owner's employees: the reporting line, whatever HR one reads
                 or managed & set(kpi.user_id.sudo().employee_ids.ids)
             )
         )
