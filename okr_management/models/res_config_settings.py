@@ -220,6 +220,30 @@ class ResConfigSettings(models.TransientModel):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_okr_summary_weekday_input(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_okr_summary_weekday_input(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_okr_summary_weekday_input(self, vals):
+        """A day of the week or nothing, refused by name before the ORM
+        rejects it without one."""
+        value = vals.get("okr_summary_weekday", False)
+        if value is not False and value not in dict(WEEKDAY_SELECTION):
+            raise ValidationError(
+                _(
+                    "Send the weekly summary on: choose a day of the week, "
+                    "Monday to Sunday (got %(value)r).",
+                    value=value,
+                )
+            )
+
     def set_values(self):
         # the Settings screen is for administrators (its access rules)
         params = self.env["ir.config_parameter"].sudo()

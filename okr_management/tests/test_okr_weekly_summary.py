@@ -1,7 +1,7 @@
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.okr_management.models.okr_weekly_summary import ResUsers
@@ -184,8 +184,13 @@ class TestOkrWeeklySummary(OkrTestCommon):
         self.assertEqual(
             self.env["res.config.settings"].create({}).okr_summary_weekday, "4"
         )
-        with self.assertRaisesRegex(ValueError, "okr_summary_weekday"):
-            self.env["res.config.settings"].create({"okr_summary_weekday": "9"})
+        for bad in ("9", 3, "Monday", float("nan"), None):
+            with self.assertRaisesRegex(ValidationError, "Send the weekly summary on"):
+                self.env["res.config.settings"].create({"okr_summary_weekday": bad})
+        self.assertEqual(
+            self.env["ir.config_parameter"].get_param("okr_management.summary_weekday"),
+            "4",
+        )
         # a stored day out of the week falls back to Monday
         self.env["ir.config_parameter"].set_param("okr_management.summary_weekday", "9")
         self.assertEqual(self.env["res.users"]._okr_summary_weekday(), 0)
