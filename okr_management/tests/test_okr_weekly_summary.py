@@ -108,6 +108,17 @@ class TestOkrWeeklySummary(OkrTestCommon):
         # the plant manager gets the whole line, the lead's key result too
         self.assertIn("Yield 92 to 96", self._summaries(self.user_manager).body)
 
+    def test_inbox_or_email_as_each_manager_prefers(self):
+        self.user_lead.notification_type = "inbox"
+        self.user_manager.notification_type = "email"
+        self._run()
+        lead = self._summaries(self.user_lead).notification_ids
+        self.assertEqual(lead.res_partner_id, self.user_lead.partner_id)
+        self.assertEqual(lead.notification_type, "inbox")
+        manager = self._summaries(self.user_manager).notification_ids
+        self.assertEqual(manager.res_partner_id, self.user_manager.partner_id)
+        self.assertEqual(manager.notification_type, "email")
+
     def test_department_manager_reads_only_what_the_rules_allow(self):
         self._run()
         body = self._summaries(self.user_qa_head).body
