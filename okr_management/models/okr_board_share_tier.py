@@ -101,7 +101,10 @@ class OkrBoardShare(models.Model):
     # ------------------------------------------------------------------
     def _get_tier_kpi_domain(self, tiers):
         self.ensure_one()
+        # the link is read with archived records (see _get_by_token): an
+        # archived KPI is left off the board, its actions and its roll-up
         domain = [
+            ("active", "=", True),
             ("company_id", "=", self.company_id.id),
             ("visibility", "=", "public"),
             ("tier", "in", tiers),
@@ -191,6 +194,7 @@ class OkrBoardShare(models.Model):
             )
         domain = [
             ("state", "=", "open"),
+            ("kpi_id.active", "=", True),
             ("kpi_id.visibility", "=", "public"),
             ("company_id", "=", self.company_id.id),
             "|",

@@ -214,6 +214,8 @@ class OkrKeyResultMilestone(models.Model):
     def write(self, vals):
         self._check_system_fields(vals)
         self._check_key_results_plannable(self.key_result_id)
+        if "weight" in vals:
+            self._check_plan_not_running(_("a milestone's weight"))
         moved = self.key_result_id if "key_result_id" in vals else None
         result = super().write(vals)
         if {"weight", "key_result_id"} & set(vals):
@@ -228,6 +230,7 @@ class OkrKeyResultMilestone(models.Model):
 
     def unlink(self):
         self._check_key_results_plannable(self.key_result_id)
+        self._check_plan_not_running(_("its milestones"))
         key_results = self.key_result_id
         names = ", ".join(self.mapped("name"))
         result = super().unlink()
@@ -243,6 +246,28 @@ class OkrKeyResultMilestone(models.Model):
         result the user owns or manages, or an OKR Manager)."""
         if not self.env.su:
             key_results._check_check_in_allowed("milestone")
+
+    def _check_plan_not_running(self, what):
+        """A milestone key result's progress is the weighted share of its
+        milestones done: once its cycle runs, reweighting or deleting them
+        moves the figure as a target change would. Added milestones only
+        lower it, and are allowed."""
+        if self.env.su:
+            return
+        running = self.filtered(
+            lambda milestone: milestone.key_result_id.cycle_id.state == "running"
+        )
+        if running:
+            raise UserError(
+                _(
+                    "Key result '%(kr)s' belongs to the running cycle '%(cycle)s': "
+                    "%(what)s cannot change any more; mark milestones done or "
+                    "reopen them, or request a change of the key result.",
+                    kr=running[0].key_result_id.name,
+                    cycle=running[0].key_result_id.cycle_id.name,
+                    what=what,
+                )
+            )
 
     @api.model
     def _get_system_fields_error(self, field_names):

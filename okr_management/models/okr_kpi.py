@@ -177,12 +177,12 @@ class OkrKpi(models.Model):
         for kpi in self:
             kpi.open_action_count = counts.get(kpi.id, 0)
 
+    @api.depends_context("uid")
     def _compute_key_result_count(self):
-        # a count of the key results the KPI feeds, shown with the KPI
-        groups = (
-            self.env["okr.key.result"]
-            .sudo()
-            ._read_group([("kpi_id", "in", self.ids)], ["kpi_id"], ["__count"])
+        # the key results the KPI feeds that the reader may read (its
+        # drill-down shows the same ones)
+        groups = self.env["okr.key.result"]._read_group(
+            [("kpi_id", "in", self.ids)], ["kpi_id"], ["__count"]
         )
         counts = {kpi.id: count for kpi, count in groups}
         for kpi in self:

@@ -99,6 +99,9 @@ class OkrSystemFieldsMixin(models.AbstractModel):
         constraints had their say (see :meth:`_validate_fields`)."""
         for name, value in vals.items():
             field = self._fields.get(name)
+            if field is not None and field.type == "many2one":
+                self._check_record_id(field, value)
+                continue
             if field is None or field.type not in NUMERIC_FIELD_TYPES:
                 continue
             if value is False or value is None:
@@ -119,6 +122,24 @@ class OkrSystemFieldsMixin(models.AbstractModel):
                 # beyond what the column (or a float) holds: refused before
                 # the conversion overflows
                 self._check_number_in_range(field, number)
+
+    @api.model
+    def _check_record_id(self, field, value):
+        """A many2one takes a record's id (or nothing): anything else would
+        reach the database as a raw error."""
+        if value is False or value is None or isinstance(value, models.BaseModel):
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            shown = value if isinstance(value, str) else type(value).__name__
+            raise ValidationError(
+                _(
+                    "%(model)s: the %(field)s must be the id of a record (got "
+                    "%(value)r).",
+                    model=self._description,
+                    field=field._description_string(self.env),
+                    value=shown,
+                )
+            )
 
     @api.model
     def _check_number_in_range(self, field, number):

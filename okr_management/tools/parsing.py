@@ -33,6 +33,8 @@ def parse_number(env, value, field_label):
         )
     try:
         number = float(value)
+    except OverflowError:  # an integer beyond any float
+        number = math.inf
     except (TypeError, ValueError):
         raise UserError(
             env._(
