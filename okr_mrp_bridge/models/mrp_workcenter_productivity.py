@@ -20,6 +20,7 @@ class MrpWorkcenterProductivity(models.Model):
     def _okr_alert(self):
         """An availability loss on a linked work center reaches the owners."""
         Alert = self.env["okr.production.alert"]
+        # the operator may not read the work center's key results or orders
         for log in self.sudo():
             key_results = Alert._search_linked_key_results(
                 workcenters=log.workcenter_id

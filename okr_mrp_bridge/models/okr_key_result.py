@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 from contextlib import contextmanager
 
 from lxml import etree
@@ -243,29 +244,57 @@ class OkrKeyResult(models.Model):
     )
     def _compute_production_counts(self):
         """The records behind each drill-down button, counted with the same
-        domain the button opens (in the user's rights)."""
+        domain the button opens (in the user's rights): every count of every
+        key result in one query, the scopes in another."""
         origins = self._origin.filtered("cycle_id")
         scopes = Scope.from_key_results(origins)
+        families = [
+            family
+            for family in registry.REGISTRY.values()
+            if self.env[family.model].has_access("read")
+        ]
+        counted = []
         for key_result in self:
-            shown = (
-                key_result._origin.id in scopes
+            scope = scopes.get(key_result._origin.id)
+            if (
+                scope
                 and key_result.cycle_id
-                and (
-                    key_result.is_production_fed
-                    or key_result.sudo()._has_explicit_links()
+                and (key_result.is_production_fed or scope.explicit)
+            ):
+                counted += [
+                    (key_result, family, family.get_domain(key_result._origin, scope))
+                    for family in families
+                ]
+        counts = self._count_by_domain(
+            [(family.model, domain) for _kr, family, domain in counted]
+        )
+        self.update(dict.fromkeys(self._get_production_count_fields(), 0))
+        for (key_result, family, _domain), count in zip(counted, counts, strict=True):
+            key_result[family.count_field] = count
+
+    @api.model
+    def _get_production_count_fields(self):
+        return [family.count_field for family in registry.REGISTRY.values()]
+
+    @api.model
+    def _count_by_domain(self, model_domains):
+        """``[search_count(domain)]`` of each ``(model, domain)``, in the
+        user's rights (each domain searched by the ORM, its rules applied), in
+        one query whatever the number of domains."""
+        if not model_domains:
+            return []
+        counts = []
+        for model_name, domain in model_domains:
+            Model = self.env[model_name]
+            counts.append(
+                SQL(
+                    "(SELECT COUNT(*) FROM %s AS counted WHERE counted.id IN %s)",
+                    SQL.identifier(Model._table),
+                    Model._search(domain).subselect(),
                 )
             )
-            for family in registry.REGISTRY.values():
-                Model = self.env[family.model]
-                key_result[family.count_field] = (
-                    Model.search_count(
-                        family.get_domain(
-                            key_result._origin, scopes[key_result._origin.id]
-                        )
-                    )
-                    if shown and Model.has_access("read")
-                    else 0
-                )
+        # the fields the searches read are flushed first, as search_count does
+        return list(self.env.execute_query(SQL("SELECT %s", SQL(", ").join(counts)))[0])
 
     @api.depends(
         "source",
@@ -336,6 +365,7 @@ class OkrKeyResult(models.Model):
     # ------------------------------------------------------------------
     @api.constrains("workorder_ids", "production_ids", "workcenter_ids", "company_id")
     def _check_production_links_company(self):
+        # every link counts, also those the writer may not read
         for key_result in self.sudo():
             key_result._check_links_company(
                 key_result.workorder_ids.production_id | key_result.production_ids
@@ -511,15 +541,22 @@ class OkrKeyResult(models.Model):
         return results
 
     def _after_refresh_from_source(self, results):
+        """Keep what each refresh found: one write per distinct note (nothing
+        depends on the note, so the writes are flushed as one UPDATE)."""
         res = super()._after_refresh_from_source(results)
-        now = fields.Datetime.now()
+        by_note = defaultdict(list)
         for key_result in self.filtered(lambda kr: kr.source in PRODUCTION_SOURCE_KEYS):
             if key_result.id not in results:
                 continue  # skipped: it keeps its figures
             _value, note = results[key_result.id]
             note = note or _("No data in the period yet.")
             if key_result.source_note != note:
-                key_result.write({"source_note": note, "source_refresh_date": now})
+                by_note[note].append(key_result.id)
+        now = fields.Datetime.now()
+        for note, key_result_ids in by_note.items():
+            self.browse(key_result_ids).write(
+                {"source_note": note, "source_refresh_date": now}
+            )
         return res
 
     @api.model
@@ -569,6 +606,8 @@ class OkrKeyResult(models.Model):
             product_ids,
             company_ids,
         )
+        # the shop floor's events refresh every key result they feed, also
+        # those the operator or planner may not read
         return self.sudo().search_fetch(domain, AFFECTED_FETCH)
 
     @api.model
@@ -646,6 +685,7 @@ class OkrKeyResult(models.Model):
         """Resync every production-fed key result of the running cycles. A key
         result that fails is logged (id and reason) and skipped; the others
         are refreshed. Running it twice changes nothing the second time."""
+        # every running cycle's key results, whoever runs the job by hand
         key_results = (
             self.sudo()
             .with_context(okr_skip_failing=True)

@@ -13,13 +13,43 @@ class OkrKeyResultLinkMixin(models.AbstractModel):
     def create(self, vals_list):
         """Links given at creation are checked as links given later are."""
         records = super().create(vals_list)
-        for record, vals in zip(records, vals_list, strict=True):
-            if "key_result_ids" in vals:
-                record._check_key_result_links(vals, creating=True)
-                record._refresh_linked_key_results(vals, self.env["okr.key.result"])
+        records._check_created_key_result_links(vals_list)
         return records
 
-    def _check_key_result_links(self, vals, creating=False):
+    def _check_created_key_result_links(self, vals_list):
+        """The links given to the created records (``vals_list`` in their
+        order), checked and refreshed as :meth:`_check_key_result_links` does
+        for a write, for every record at once: a fixed number of queries
+        whatever the number of records."""
+        added_by_record = {}
+        changed_ids = set()
+        for record, vals in zip(self, vals_list, strict=True):
+            if "key_result_ids" in vals:
+                changed, added = self._get_changed_key_result_ids(
+                    vals["key_result_ids"] or [], set()
+                )
+                changed_ids |= changed
+                added_by_record[record.id] = added
+        if not added_by_record:
+            return
+        # on creation every added key result is a changed one: readable
+        self._check_key_results_readable(changed_ids)
+        added = self.env["okr.key.result"].browse(
+            set().union(*added_by_record.values())
+        )
+        for key_result in added.exists():
+            key_result._check_links_company(
+                self.browse(
+                    record_id
+                    for record_id, added_ids in added_by_record.items()
+                    if key_result.id in added_ids
+                )
+            )
+        self.browse(added_by_record)._refresh_linked_key_results(
+            {"key_result_ids": True}, self.env["okr.key.result"]
+        )
+
+    def _check_key_result_links(self, vals):
         """A planner links and unlinks only key results they can read, of the
         records' company: every key result whose links a command changes
         (link, unlink, delete, set, clear) counts it or stops counting it.
@@ -27,17 +57,22 @@ class OkrKeyResultLinkMixin(models.AbstractModel):
         after it), or None when ``vals`` does not touch the links."""
         if "key_result_ids" not in vals:
             return None
-        # the links of these records, whatever the planner may read (none
-        # before their creation)
-        linked_before = (
-            self.env["okr.key.result"].sudo()
-            if creating
-            else self.sudo().key_result_ids
-        )
+        # the links of these records, whatever the planner may read
+        linked_before = self.sudo().key_result_ids
         changed_ids, added_ids = self._get_changed_key_result_ids(
             vals.get("key_result_ids") or [], set(linked_before.ids)
         )
-        key_results = self.env["okr.key.result"].browse(changed_ids).exists()
+        self._check_key_results_readable(changed_ids)
+        added = self.env["okr.key.result"].browse(added_ids).exists()
+        # a set command also names the links it keeps, which the planner may
+        # not read: their company is checked all the same
+        for key_result in added.sudo():
+            key_result._check_links_company(self)
+        return linked_before
+
+    def _check_key_results_readable(self, key_result_ids):
+        """Refuse to change the links of key results the user may not read."""
+        key_results = self.env["okr.key.result"].browse(key_result_ids).exists()
         if key_results and not self.env.su:
             try:
                 key_results.check_access("read")
@@ -48,10 +83,6 @@ class OkrKeyResultLinkMixin(models.AbstractModel):
                         "allowed to read."
                     )
                 ) from None
-        added = self.env["okr.key.result"].browse(added_ids).exists()
-        for key_result in added.sudo():
-            key_result._check_links_company(self)
-        return linked_before
 
     @api.model
     def _get_changed_key_result_ids(self, commands, linked_ids):
@@ -83,6 +114,8 @@ class OkrKeyResultLinkMixin(models.AbstractModel):
         production-fed key results on both sides now."""
         if linked_before is None:
             return
+        # both sides refresh, also the key results the planner may not read
+        # (their figures change all the same)
         key_results = (linked_before | self.sudo().key_result_ids).filtered(
             "is_production_fed"
         )

@@ -95,6 +95,8 @@ class OkrProductionAlert(models.Model):
         )
         if links == expression.FALSE_DOMAIN:
             return self.env["okr.key.result"]
+        # the event reaches every linked key result, also those the operator
+        # or inspector who caused it may not read
         return (
             self.env["okr.key.result"]
             .sudo()
@@ -123,6 +125,8 @@ class OkrProductionAlert(models.Model):
         """
         if not key_results:
             return self.browse()
+        # the owners hear of it whoever caused the event: their key results,
+        # activities and alerts are written as the system's
         key_results = key_results.sudo()
         open_alerts = self.sudo().search(
             [
@@ -175,12 +179,14 @@ class OkrProductionAlert(models.Model):
                     activity_id=activity.id,
                 )
             )
+        # the alerts are the system's record of the events (users only read them)
         return self.sudo().create(alert_vals)
 
     @api.model
     def _cron_check_late_workorders(self):
         """Alert on linked work orders that run past their planned end."""
         now = fields.Datetime.now()
+        # every late work order and its alerts, whoever runs the job by hand
         late = (
             self.env["mrp.workorder"]
             .sudo()
@@ -193,6 +199,7 @@ class OkrProductionAlert(models.Model):
         )
         if not late:
             return True
+        # the alerts already raised, also on key results no one here may read
         already = set(
             self.sudo()
             .search(

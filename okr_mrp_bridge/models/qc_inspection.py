@@ -22,6 +22,7 @@ class QcInspection(models.Model):
     def _okr_alert(self):
         """A failed inspection of a linked production reaches the owners."""
         Alert = self.env["okr.production.alert"]
+        # the inspector may not read the order, its product or key results
         for inspection in self.sudo():
             production = inspection.production_id
             key_results = Alert._search_linked_key_results(productions=production)

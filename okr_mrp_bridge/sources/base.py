@@ -59,6 +59,7 @@ class Scope:
         """``{key_result_id: Scope}``: the four scope relations of a batch of
         key results in one fixed query (the relation tables themselves, as the
         ORM reads them as superuser), however many key results and links."""
+        # a figure counts every link, also those the reader may not see
         key_results = key_results.sudo()
         if not key_results:
             return {}
@@ -521,6 +522,8 @@ def prefetch_scope_labels(env, scopes):
 def get_scope_label(key_result, scope=None):
     """The scope of a note: the work centers by name, the products and the
     explicitly linked orders by number."""
+    # the note names the work centers for every reader of the key result,
+    # also one without manufacturing rights
     key_result = key_result.sudo()
     env = key_result.env
     if scope is None:

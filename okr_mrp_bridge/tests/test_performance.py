@@ -1,7 +1,16 @@
 from odoo.fields import Command
 from odoo.tests import tagged
 
+from ..sources import REGISTRY
 from .common import OkrMrpTestCommon
+
+# reading the counters: the key results, their scopes in one query, every
+# count of every family in one
+COUNTER_QUERIES = 5
+# the key results' fields, one UPDATE of the notes
+NOTES_QUERIES = 2
+# the key results linked exist, are readable, of the company; the refresh
+LINK_QUERIES = 13
 
 
 @tagged("post_install", "-at_install")
@@ -142,3 +151,107 @@ class TestRefreshQueries(OkrMrpTestCommon):
             self.assertNotIn("productivity logs", oee.source_note)
         self.assertEqual(output.current_value, 4)
         self.assertIn("from 1 productivity logs", oee.source_note)
+
+
+@tagged("post_install", "-at_install")
+class TestBatchQueries(OkrMrpTestCommon):
+    """The bridge's own work over a batch of records issues the same queries
+    for a few records as for many: no query per record in a loop."""
+
+    def _queries(self, method):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.cr.sql_log_count
+        method()
+        self.env.flush_all()
+        return self.cr.sql_log_count - start
+
+    def _key_results(self, size, production=None):
+        """``size`` production-fed key results, scoped on a work center or,
+        every other one, linked to ``production``."""
+        key_results = self.env["okr.key.result"]
+        for index in range(size):
+            scope = {"workcenter_ids": [Command.set(self.wc_assembly.ids)]}
+            if production and index % 2:
+                scope = {"production_ids": [Command.set(production.ids)]}
+            key_results |= self._create_key_result(
+                "mrp_produced_qty", name=f"Batch {size}-{index}", **scope
+            )
+        return key_results
+
+    def test_counters_in_one_query_as_the_planner(self):
+        """The drill-down counters of 2 or 6 key results, read by a planner:
+        the key results, their scopes in one query, every count of every
+        family in one; each count is the planner's own search_count of the
+        button's domain."""
+        production = self._produce(2)
+        self._log_time(self.wc_assembly, self.loss_productive, 20)
+        registry = self.env["okr.key.result"]._get_production_count_fields()
+        counts = {}
+        for size in (2, 6):
+            key_results = self._key_results(size, production).with_user(
+                self.user_planner
+            )
+            self._queries(lambda key_results=key_results: key_results.read(registry))
+            counts[size] = self._queries(
+                lambda key_results=key_results: key_results.read(registry)
+            )
+            for key_result in key_results:
+                for family in REGISTRY.values():
+                    Model = self.env[family.model].with_user(self.user_planner)
+                    expected = (
+                        Model.search_count(family.get_domain(key_result))
+                        if Model.has_access("read")
+                        else 0
+                    )
+                    self.assertEqual(key_result[family.count_field], expected)
+            self.assertTrue(key_results[0].workorder_count)
+            self.assertTrue(key_results[1].production_count)
+        self.assertEqual(counts, {2: COUNTER_QUERIES, 6: COUNTER_QUERIES})
+
+    def test_refresh_notes_written_in_fixed_queries(self):
+        """What a refresh found, a different note for each key result: the
+        same queries for 2 and for 6 key results."""
+        counts = {}
+        for size in (2, 6):
+            key_results = self._key_results(size)
+            # the second refresh is measured, its caches warm
+            for found in ("Found", "Found again"):
+                results = {
+                    kr.id: (None, f"{found} {size}-{kr.id}") for kr in key_results
+                }
+                counts[size] = self._queries(
+                    lambda key_results=key_results, results=results: (
+                        key_results._after_refresh_from_source(results)
+                    )
+                )
+            self.assertEqual(
+                key_results.mapped("source_note"),
+                [results[kr.id][1] for kr in key_results],
+            )
+            self.assertTrue(all(key_results.mapped("source_refresh_date")))
+        self.assertEqual(counts, {2: NOTES_QUERIES, 6: NOTES_QUERIES})
+
+    def test_links_at_creation_checked_in_fixed_queries(self):
+        """Work orders created linked to a key result, 2 or 6 at once by a
+        planner: the links' checks (the key results exist, the planner reads
+        them, same company) and the key result's refresh cost the same
+        queries."""
+        key_result = self._key_results(1)
+        vals = {"key_result_ids": [Command.link(key_result.id)]}
+        counts = {}
+        for size in (2, 2, 6):  # the first one warms up
+            workorders = self.env["mrp.workorder"]
+            while len(workorders) < size:
+                workorders |= self._confirm_production(1).workorder_ids
+            workorders = workorders[:size]
+            # linked as create() links them, then checked as create() does
+            workorders.write(vals)
+            as_planner = workorders.with_user(self.user_planner)
+            counts[size] = self._queries(
+                lambda as_planner=as_planner, size=size: (
+                    as_planner._check_created_key_result_links([vals] * size)
+                )
+            )
+        self.assertEqual(counts, {2: LINK_QUERIES, 6: LINK_QUERIES})
+        self.assertEqual(len(key_result.workorder_ids), 2 + 2 + 6)
