@@ -158,10 +158,17 @@ class OkrKpi(models.Model):
         """Record the production figures of ``days`` as the KPIs' values,
         through the KPIs' own recording path as the system (a red day opens
         the owner's action). A day recorded again is replaced; a day already
-        recorded with the same figure is left as it is, and a day without
-        data gets no value."""
-        # the values are facts the suite computes and records
-        kpis = self.with_env(self.env(user=SUPERUSER_ID, su=True))
+        recorded with the same figure is left as it is, and a day the family
+        has no figure for (a rate without records) gets no value."""
+        # the values are facts the suite computes and records; their days are
+        # UTC days, never in the future of the recording's clock
+        kpis = self.with_env(
+            self.env(
+                user=SUPERUSER_ID,
+                su=True,
+                context=dict(self.env.context, tz="UTC"),
+            )
+        )
         kpis = kpis.filtered(lambda kpi: kpi.source in PRODUCTION_SOURCE_KEYS)
         if not kpis:
             return
