@@ -6,6 +6,8 @@ computed by the daily job in a fixed number of queries."""
 from datetime import timedelta
 from unittest.mock import patch
 
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -163,6 +165,17 @@ class TestKpiSources(OkrMrpTestCommon):
         # its manual recording still works
         manual.action_record(0.0)
         self.assertEqual(self._values(self.kpi_manual).value, 0.0)
+
+    def test_days_are_utc_days_whatever_the_caller_s_clock(self):
+        # 05:00 UTC: still yesterday in Honolulu, where the owner clicks
+        self.user_worker.tz = "Pacific/Honolulu"
+        with freeze_time(f"{self.today} 05:00:00"):
+            self._produce_with_scrap(2)
+            kpi = self._as(self.user_worker).browse(self.kpi_assembly.id)
+            kpi.with_context(tz="Pacific/Honolulu").action_update_from_production()
+        value = self._values(self.kpi_assembly)
+        self.assertEqual(value.date, self.today)
+        self.assertAlmostEqual(value.value, 16.67)
 
     def test_job_skips_a_failing_kpi(self):
         self._produce_with_scrap(2)
