@@ -53,30 +53,31 @@ class OkrKeyResultGrading(models.Model):
 
     @api.depends("score")
     def _compute_score_display(self):
+        scale = self._get_score_scale()
         for key_result in self:
-            key_result.score_display = self._format_score(key_result.score)
+            key_result.score_display = self._format_score(key_result.score, scale)
 
     @api.depends("score", "score_graded", "cycle_id.state", "result", "kr_type")
     def _compute_score_band(self):
         limits = self._get_score_band_limits()
+        # translated once for the batch (a closing cycle has thousands)
+        missed_flag = _("Committed and missed: what blocked it?")
+        band_flags = {
+            "above": _("Scored above the band: the target may have been too easy."),
+            "below": _(
+                "Scored below the band: the target may have been too "
+                "hard, or the work stalled."
+            ),
+        }
         for key_result in self:
             graded = key_result.cycle_id.state == "closed" or key_result.score_graded
             band = graded and self._get_score_band(key_result.score, limits)
             key_result.score_band = band
             flags = []
             if key_result.kr_type == "committed" and key_result.result == "missed":
-                flags.append(_("Committed and missed: what blocked it?"))
-            if band == "above":
-                flags.append(
-                    _("Scored above the band: the target may have been too easy.")
-                )
-            elif band == "below":
-                flags.append(
-                    _(
-                        "Scored below the band: the target may have been too "
-                        "hard, or the work stalled."
-                    )
-                )
+                flags.append(missed_flag)
+            if band in band_flags:
+                flags.append(band_flags[band])
             key_result.retro_flag = " ".join(flags) or False
 
     @api.constrains("score")

@@ -215,6 +215,11 @@ class OkrKeyResultMilestone(models.Model):
         self._check_system_fields(vals)
         self._check_key_results_plannable(self.key_result_id)
         if "weight" in vals:
+            # a value that is no weight hears that first
+            self._check_numeric_values({"weight": vals["weight"]})
+            weight = self._okr_number_of(self._fields["weight"], vals["weight"])
+            if weight is not None:
+                self._check_weight_value(self[:1].name, weight)
             self._check_plan_not_running(_("a milestone's weight"))
         moved = self.key_result_id if "key_result_id" in vals else None
         result = super().write(vals)

@@ -22,7 +22,8 @@ class OkrObjective(models.Model):
                         objective.state != vals.get("state", objective.state)
                         or (vals.get("active") is False and objective.active)
                     )
-                    and objective.with_context(active_test=False).key_result_ids
+                    # archived key results went through their requests already
+                    and objective.with_context(active_test=True).key_result_ids
                 )
             )
             if withdrawn:

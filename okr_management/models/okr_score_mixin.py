@@ -27,9 +27,10 @@ class OkrScoreMixin(models.AbstractModel):
         return get_setting(self.env, "score_scale")
 
     @api.model
-    def _format_score(self, score):
-        """Display a 0.0-1.0 score in the scale chosen in the Settings."""
-        if self._get_score_scale() == "five":
+    def _format_score(self, score, scale=None):
+        """Display a 0.0-1.0 score in the scale chosen in the Settings
+        (``scale``, when the caller formats many, read once by it)."""
+        if (scale or self._get_score_scale()) == "five":
             return f"{1.0 + 4.0 * (score or 0.0):.1f} / 5"
         return f"{score or 0.0:.2f}"
 

@@ -1,3 +1,4 @@
+import functools
 import io
 
 import xlsxwriter
@@ -265,7 +266,10 @@ class OkrCycleExport(models.AbstractModel):
         results = self._selection_labels("okr.key.result", "result")
         band_labels = self._selection_labels("okr.key.result", "score_band")
         statuses = self._selection_labels("okr.key.result", "status")
-        format_score = self.env["okr.objective"]._format_score
+        format_score = functools.partial(
+            self.env["okr.score.mixin"]._format_score,
+            scale=self.env["okr.score.mixin"]._get_score_scale(),
+        )
         names = {}
         for row, key_result in enumerate(key_results, start=1):
             objective_name = objective_names.get(key_result.objective_id.id, "")

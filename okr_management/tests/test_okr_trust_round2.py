@@ -395,7 +395,10 @@ class TestOkrTrustRound2(OkrTestCommon):
                 "UPDATE okr_key_result_milestone SET weight = 1e300 WHERE id = %s",
                 [self.ms_own.id],
             )
-        milestone.write({"weight": 1000})
+        # a valid weight: the running cycle keeps the weights as they are
+        with self.assertRefused(UserError, "running cycle"):
+            milestone.write({"weight": 1000})
+        self.ms_own.write({"weight": 1000})  # the bound itself holds
         self.assertEqual(self.ms_own.weight, 1000)
 
     # ------------------------------------------------------------------
