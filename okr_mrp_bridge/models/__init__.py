@@ -1,4 +1,5 @@
 from . import okr_key_result
+from . import okr_key_result_plan
 from . import okr_objective
 from . import okr_check_in
 from . import okr_cycle

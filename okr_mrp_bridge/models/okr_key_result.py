@@ -1,3 +1,4 @@
+import contextvars
 import logging
 from collections import defaultdict
 from contextlib import contextmanager
@@ -18,8 +19,9 @@ from ..sources.base import (
 
 _logger = logging.getLogger(__name__)
 
-# cr.cache key of the events collected by _batch_events
-EVENT_BATCH = "okr_mrp_bridge.event_batch"
+# the events collected by _batch_events while its block runs (in this thread
+# of execution only)
+EVENT_BATCH = contextvars.ContextVar("okr_mrp_bridge_event_batch", default=None)
 # what a refresh reads of the key results it finds
 AFFECTED_FETCH = [
     "name",
@@ -34,8 +36,6 @@ AFFECTED_FETCH = [
 
 PRODUCTION_SOURCES = registry.get_selection()
 PRODUCTION_SOURCE_KEYS = registry.get_source_keys()
-# the sources whose figure the ERP's plans extend (the planned landing)
-PLAN_SOURCE_KEYS = registry.get_plan_source_keys()
 # changing one of them changes what a production-fed key result counts
 SCOPE_FIELDS = frozenset(
     {"workorder_ids", "production_ids", "workcenter_ids", "product_ids", "uom_id"}
@@ -114,41 +114,6 @@ class OkrKeyResult(models.Model):
         readonly=True,
         copy=False,
         help="When a refresh last found other figures than the previous one.",
-    )
-    planned_value = fields.Float(
-        string="Planned Landing",
-        compute="_compute_planned_value",
-        store=True,
-        help="Where the value will end if the confirmed orders not done yet "
-        "in its scope finish as planned inside the cycle: the finished "
-        "quantity so far plus the quantities planned, or the on-time rate and "
-        "lead time of the done orders with the planned ones at their planned "
-        "dates. In the key result's unit.",
-    )
-    has_planned_value = fields.Boolean(
-        string="Has a Plan",
-        compute="_compute_planned_value",
-        store=True,
-        help="The source has a plan: the ERP's planned orders say where it "
-        "lands. Without one the planned landing shows 'no plan'.",
-    )
-    plan_refresh_date = fields.Datetime(
-        string="Plan Changed",
-        readonly=True,
-        copy=False,
-        help="When an order in scope was last confirmed, rescheduled, "
-        "cancelled or done: the planned landing is recomputed then.",
-    )
-    plan_misses_target = fields.Boolean(
-        compute="_compute_status",
-        store=True,
-        help="The planned landing does not reach the target: the key result "
-        "is at least At Risk, whatever its pace.",
-    )
-    status_reason = fields.Char(
-        compute="_compute_status",
-        store=True,
-        help="Why the status is worse than the pace says.",
     )
     production_risk = fields.Boolean(
         compute="_compute_production_risk",
@@ -296,70 +261,6 @@ class OkrKeyResult(models.Model):
         # the fields the searches read are flushed first, as search_count does
         return list(self.env.execute_query(SQL("SELECT %s", SQL(", ").join(counts)))[0])
 
-    @api.depends(
-        "source",
-        "current_value",
-        "workorder_ids",
-        "production_ids",
-        "workcenter_ids",
-        "product_ids",
-        "uom_id",
-        "cycle_id.date_start",
-        "cycle_id.date_end",
-        "plan_refresh_date",
-    )
-    def _compute_planned_value(self):
-        """The planned landing of the key results with a plan, each source
-        family in a fixed number of queries (the done and the planned records
-        aggregated once per bucket, whatever their number); the others have
-        none. A key result whose plan cannot be computed (units of different
-        categories) has none either."""
-        planned = self.filtered(
-            lambda kr: kr.source in PLAN_SOURCE_KEYS and kr._origin.id and kr.cycle_id
-        )
-        values = {}
-        if planned:
-            origins = planned._origin
-            scopes = Scope.from_key_results(origins)
-            for family in registry.REGISTRY.values():
-                if family.plan_sources:
-                    values.update(family.compute_plan(origins, scopes)[0])
-        for key_result in self:
-            value = values.get(key_result._origin.id)
-            key_result.has_planned_value = value is not None
-            key_result.planned_value = value or 0.0
-
-    @api.depends(
-        "production_risk",
-        "planned_value",
-        "has_planned_value",
-        "start_value",
-        "target_value",
-        "direction",
-        "maintain_mode",
-    )
-    def _compute_status(self):
-        """The pace status, then two production rules: an open shop-floor
-        alert, or a planned landing short of the target, make an on-track key
-        result At Risk; the reason is kept beside the status."""
-        res = super()._compute_status()
-        for key_result in self:
-            # a rate at its target today may still land below it
-            misses = (
-                key_result.has_planned_value
-                and key_result._progress_for_value(key_result.planned_value) < 1.0
-            )
-            key_result.plan_misses_target = misses
-            reason = False
-            if misses:
-                reason = _("the plan does not reach the target")
-            elif key_result.production_risk:
-                reason = _("a shop-floor alert is open")
-            if reason and key_result.status == "on_track":
-                key_result.status = "at_risk"
-            key_result.status_reason = reason
-        return res
-
     # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
@@ -435,24 +336,6 @@ class OkrKeyResult(models.Model):
             raise UserError(_("Unknown production source: %(name)s", name=family_name))
         return self._action_view_family(family_name)
 
-    def action_view_planned_records(self):
-        """The planned records behind the planned landing: the domain its
-        figure aggregates."""
-        self.ensure_one()
-        self.check_access("read")
-        family = registry.get_family(self.source)
-        if not family or self.source not in family.plan_sources:
-            raise UserError(
-                _("Key result '%(kr)s' has no plan in the ERP.", kr=self.name)
-            )
-        action = self.env["ir.actions.actions"]._for_xml_id(family.action_xmlid)
-        action.update(
-            domain=family.get_plan_domain(self),
-            context={"create": False},
-            name=_("Planned for %(kr)s", kr=self.name),
-        )
-        return action
-
     def action_view_source_records(self):
         """The records the value was computed from."""
         self.ensure_one()
@@ -485,13 +368,6 @@ class OkrKeyResult(models.Model):
     def _has_explicit_links(self):
         self.ensure_one()
         return bool(self.workorder_ids or self.production_ids)
-
-    def _get_off_track_reasons(self):
-        # the off-track notice says why the status is worse than its pace
-        reasons = super()._get_off_track_reasons()
-        if self.status_reason:
-            reasons.append(self.status_reason)
-        return reasons
 
     def _get_scope_label(self):
         self.ensure_one()
@@ -617,20 +493,20 @@ class OkrKeyResult(models.Model):
         finished work order of one ``button_finish``) and refresh their key
         results once, when the block ends without an error. Nested blocks
         join the outer one."""
-        cache = self.env.cr.cache
-        if EVENT_BATCH in cache:
+        if EVENT_BATCH.get() is not None:
             yield
             return
-        pending = cache[EVENT_BATCH] = {
+        pending = {
             "source_keys": set(),
             "workorders": set(),
             "productions": set(),
             "workcenters": set(),
         }
+        token = EVENT_BATCH.set(pending)
         try:
             yield
         finally:
-            del cache[EVENT_BATCH]
+            EVENT_BATCH.reset(token)
         if pending["source_keys"]:
             self._refresh_affected(
                 sorted(pending["source_keys"]),
@@ -649,29 +525,13 @@ class OkrKeyResult(models.Model):
         if not families:
             return self.browse()
         source_keys = [key for family in families for key in family.source_keys()]
-        pending = self.env.cr.cache.get(EVENT_BATCH)
+        pending = EVENT_BATCH.get()
         if pending is not None:
             pending["source_keys"].update(source_keys)
             for name, recordset in records.items():
                 pending[name].update(recordset.ids)
             return self.browse()
         return self._refresh_affected(source_keys, **records)
-
-    @api.model
-    def _refresh_plan_for_productions(self, productions):
-        """Orders confirmed, rescheduled, cancelled or done: the key results
-        whose plan they may feed recompute their planned landing now."""
-        if not productions:
-            return self.browse()
-        key_results = self._search_affected(
-            workorders=productions.workorder_ids,
-            productions=productions,
-            workcenters=productions.workorder_ids.workcenter_id,
-            source_keys=PLAN_SOURCE_KEYS,
-        )
-        if key_results:
-            key_results.write({"plan_refresh_date": fields.Datetime.now()})
-        return key_results
 
     @api.model
     def _refresh_affected(self, source_keys, **records):
