@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -121,7 +122,10 @@ class OkrProductionAlert(models.Model):
         logged in the key result's chatter and kept as an alert record.
         ``reference`` and ``message`` are texts, or callables given an
         environment that return the text in its language: each owner then
-        reads the alert in their own.
+        reads the alert in their own. The activities are scheduled once per
+        owner and the chatter notes logged once per language: the queries
+        grow with neither the key results nor their owners' number beyond
+        that.
         """
         if not key_results:
             return self.browse()
@@ -135,7 +139,7 @@ class OkrProductionAlert(models.Model):
                 ("activity_id.active", "=", True),
             ]
         )
-        open_activity = {
+        activities = {
             alert.key_result_id.id: alert.activity_id for alert in open_alerts
         }
 
@@ -145,42 +149,54 @@ class OkrProductionAlert(models.Model):
         def cause_label(env):
             return dict(self._fields["cause"]._description_selection(env))[cause]
 
-        alert_vals = []
+        root = self.env.ref("base.user_root")
+        to_schedule = defaultdict(list)
+        notes_by_lang = defaultdict(list)
         for key_result in key_results:
             user = key_result.user_id or key_result.objective_id.user_id
-            activity = open_activity.get(key_result.id)
-            if not activity:
-                activity = key_result._okr_schedule_activity(
-                    "okr_mrp_bridge.mail_activity_type_production_alert",
-                    user or self.env.ref("base.user_root"),
-                    summary=lambda record: record.env._(
-                        "%(cause)s: %(reference)s",
-                        cause=cause_label(record.env),
-                        reference=text(reference, record.env),
-                    ),
-                    note=lambda record: text(message, record.env),
-                )
-            # the chatter's note reads in the owner's language
-            record = key_result.with_context(lang=user.lang or self.env.lang)
-            record.message_post(
-                body=record.env._(
-                    "Shop-floor alert (%(cause)s): %(message)s",
-                    cause=cause_label(record.env),
-                    message=text(message, record.env),
-                ),
-                subtype_xmlid="mail.mt_note",
+            if key_result.id not in activities:
+                to_schedule[user or root].append(key_result.id)
+            notes_by_lang[user.lang or self.env.lang].append(key_result.id)
+        for user, key_result_ids in to_schedule.items():
+            # in the owner's language, as _okr_schedule_activity writes it
+            records = key_results.browse(key_result_ids).with_context(
+                lang=user.lang or self.env.lang
             )
-            alert_vals.append(
+            scheduled = records.activity_schedule(
+                "okr_mrp_bridge.mail_activity_type_production_alert",
+                date_deadline=fields.Date.context_today(self),
+                summary=records.env._(
+                    "%(cause)s: %(reference)s",
+                    cause=cause_label(records.env),
+                    reference=text(reference, records.env),
+                ),
+                note=text(message, records.env),
+                user_id=user.id,
+            )
+            activities.update({activity.res_id: activity for activity in scheduled})
+        for lang, key_result_ids in notes_by_lang.items():
+            # the chatter's note reads in the owner's language
+            records = key_results.browse(key_result_ids).with_context(lang=lang)
+            body = records.env._(
+                "Shop-floor alert (%(cause)s): %(message)s",
+                cause=cause_label(records.env),
+                message=text(message, records.env),
+            )
+            records._message_log_batch(dict.fromkeys(key_result_ids, body))
+        alert_reference = text(reference, self.env)
+        # the alerts are the system's record of the events (users only read them)
+        return self.sudo().create(
+            [
                 dict(
                     links,
                     key_result_id=key_result.id,
                     cause=cause,
-                    reference=text(reference, self.env),
-                    activity_id=activity.id,
+                    reference=alert_reference,
+                    activity_id=activities[key_result.id].id,
                 )
-            )
-        # the alerts are the system's record of the events (users only read them)
-        return self.sudo().create(alert_vals)
+                for key_result in key_results
+            ]
+        )
 
     @api.model
     def _cron_check_late_workorders(self):

@@ -11,6 +11,8 @@ COUNTER_QUERIES = 5
 NOTES_QUERIES = 2
 # the key results linked exist, are readable, of the company; the refresh
 LINK_QUERIES = 13
+# an event: scheduling the owner's activities, then logging only
+ALERT_QUERIES = (25, 18)
 
 
 @tagged("post_install", "-at_install")
@@ -255,3 +257,35 @@ class TestBatchQueries(OkrMrpTestCommon):
             )
         self.assertEqual(counts, {2: LINK_QUERIES, 6: LINK_QUERIES})
         self.assertEqual(len(key_result.workorder_ids), 2 + 2 + 6)
+
+    def test_alert_reaches_key_results_in_fixed_queries(self):
+        """One shop-floor event reaching 2 or 6 key results of one owner: the
+        open alerts, one activity_schedule for the owner, one batch of chatter
+        notes, one create of the alerts; then a second event, the activities
+        open, logs only. The same queries for both sizes (the first event
+        measured without the assignment mail Odoo sends for each activity,
+        one per activity by design)."""
+        Alert = self.env["okr.production.alert"]
+        counts = {}
+        for size in (2, 2, 6):  # the first one warms up
+            key_results = self._key_results(size)
+            quiet = key_results.with_context(mail_activity_quick_update=True)
+            counts[size] = tuple(
+                self._queries(
+                    lambda records=records, event=event: Alert._raise_alert(
+                        records,
+                        "availability_loss",
+                        f"Event {event}",
+                        f"Equipment failure {event}",
+                        workcenter_id=self.wc_assembly.id,
+                    )
+                )
+                for event, records in ((1, quiet), (2, key_results))
+            )
+            activities = key_results.production_alert_ids.activity_id
+            self.assertEqual(len(activities), size, "one activity per key result")
+            self.assertEqual(activities.user_id, self.user_lead)
+            self.assertEqual(len(key_results.production_alert_ids), 2 * size)
+            for key_result in key_results:
+                self.assertIn("Equipment failure 2", key_result.message_ids[0].body)
+        self.assertEqual(counts, {2: ALERT_QUERIES, 6: ALERT_QUERIES})
