@@ -210,11 +210,18 @@ class HrAppraisal(models.Model):
         for vals in vals_list:
             self._check_okr_reference_untouched(vals)
         appraisals = super().create(vals_list)
-        for appraisal, vals in zip(appraisals, vals_list, strict=True):
-            # the web client sends the default period back on create: whoever
-            # may not choose the period gets the default, not what was sent
-            if OKR_PERIOD_FIELDS & set(vals) and not appraisal._okr_may_set_period():
-                appraisal.sudo()._compute_okr_period()
+        # the web client sends the default period back on create: whoever may
+        # not choose the period gets the default, not what was sent, computed
+        # again for all of them at once (a stored compute, run as superuser)
+        reset = appraisals.browse(
+            appraisal.id
+            for appraisal, vals in zip(appraisals, vals_list, strict=True)
+            if OKR_PERIOD_FIELDS & set(vals) and not appraisal._okr_may_set_period()
+        )
+        if reset:
+            for name in OKR_PERIOD_FIELDS:
+                self.env.add_to_compute(self._fields[name], reset)
+            reset.modified(OKR_PERIOD_FIELDS)
         appraisals._okr_sync_lines()
         appraisals.filtered(lambda a: a.state == DONE_STATE)._okr_freeze()
         return appraisals

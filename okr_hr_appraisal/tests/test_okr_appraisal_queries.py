@@ -12,6 +12,8 @@ FREEZE_QUERIES = 15
 THAW_QUERIES = 22
 # the uninstall hook's notes: the lines, one batch of notes
 POST_REFERENCE_QUERIES = 7
+# the default period given back to an appraisee creating appraisals
+DEFAULT_PERIOD_QUERIES = 1
 
 
 @tagged("post_install", "-at_install")
@@ -106,3 +108,36 @@ class TestOkrAppraisalQueries(OkrAppraisalCommon):
             lambda line: line.key_result_id == key_result
         )
         self.assertEqual(line.objective_id, self.obj_private)
+
+    def test_default_period_on_create_in_fixed_queries(self):
+        """An appraisee creating 2 or 6 appraisals with a period of her own
+        gets the default period, computed for all at once: the creation with
+        the period, less the same creation without, costs the same."""
+        as_staff = self.env(user=self.user_staff)["hr.appraisal"]
+        sent_start = self.today - timedelta(days=20)
+        created = []
+
+        def create(size, period):
+            vals = {"employee_id": self.emp_staff.id}
+            if period:
+                vals.update(
+                    okr_period_start=sent_start,
+                    okr_period_end=self.today + timedelta(days=200),
+                )
+            vals_list = [
+                dict(vals, date_close=self.today + timedelta(days=100 + index))
+                for index in range(size)
+            ]
+            return self._queries(
+                lambda _appraisals: created.append(as_staff.create(vals_list)),
+                None,
+            )
+
+        create(2, True)  # warm-up
+        costs = {}
+        for size in (2, 6):
+            with_period = create(size, True)
+            appraisals = created[-1]
+            costs[size] = with_period - create(size, False)
+            self.assertNotIn(sent_start, appraisals.sudo().mapped("okr_period_start"))
+        self.assertEqual(costs, {2: DEFAULT_PERIOD_QUERIES, 6: DEFAULT_PERIOD_QUERIES})
