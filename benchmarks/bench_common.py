@@ -49,3 +49,34 @@ def create_database(config_path, db_name, modules=MODULES):
         check=True,
     )
     return time.perf_counter() - started
+
+
+def run_main(run, doc, default_db):
+    """The command line of a benchmark whose ``run(db_name)`` returns
+    ``(rows, ratios)``: --db, --keep, --json; the database is dropped at the
+    end unless --keep is given."""
+    import argparse  # pylint: disable=import-outside-toplevel
+    import json  # pylint: disable=import-outside-toplevel
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--db", default=default_db)
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
+    args = parser.parse_args()
+    try:
+        rows, ratios = run(args.db)
+        if args.json:
+            with open(args.json, "w", encoding="utf-8") as handle:
+                json.dump({"rows": rows, "ratios": ratios}, handle, indent=1)
+    finally:
+        if not args.keep:
+            try:
+                from odoo.sql_db import (  # pylint: disable=import-outside-toplevel
+                    close_db,
+                )
+
+                close_db(args.db)
+            except Exception as error:  # pylint: disable=broad-except
+                # best effort before dropping
+                print(f"could not close the connections to {args.db}: {error}")  # pylint: disable=print-used
+            subprocess.run(["dropdb", "--if-exists", args.db], check=False)

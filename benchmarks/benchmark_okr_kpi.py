@@ -16,16 +16,13 @@ Queries of the last run, milliseconds the median of 5 runs after a warm-up.
 # A throwaway database: the seed is committed before the measures.
 # pylint: disable=invalid-commit,print-used
 
-import argparse
-import json
 import os
 import random
 import statistics
-import subprocess
 import time
 from datetime import date, timedelta
 
-from bench_common import create_database, write_config
+from bench_common import create_database, run_main, write_config
 from benchmark_okr_management import Measure, board_spec, load_board, peak_rss
 
 DEPARTMENTS = 10
@@ -326,25 +323,7 @@ def run(db_name):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default=f"okrb_kpi_bench_{os.getpid()}")
-    parser.add_argument("--keep", action="store_true", help="keep the database")
-    parser.add_argument("--json", help="also write the figures to this JSON file")
-    args = parser.parse_args()
-    try:
-        rows, ratios = run(args.db)
-        if args.json:
-            with open(args.json, "w", encoding="utf-8") as handle:
-                json.dump({"rows": rows, "ratios": ratios}, handle, indent=1)
-    finally:
-        if not args.keep:
-            try:
-                from odoo.sql_db import close_db
-
-                close_db(args.db)
-            except Exception as error:  # best effort before dropping
-                print(f"could not close the connections to {args.db}: {error}")
-            subprocess.run(["dropdb", "--if-exists", args.db], check=False)
+    run_main(run, __doc__, f"okrb_kpi_bench_{os.getpid()}")
 
 
 if __name__ == "__main__":
