@@ -516,6 +516,7 @@ def prefetch_scope_labels(env, scopes):
     that each label reads the cache (products and orders are counted: their
     names are on the key result's form, a click away)."""
     ids = set().union(*(scope.wc_ids for scope in scopes))
+    # as get_scope_label reads them: for every reader of the key results
     env(su=True)["mrp.workcenter"].browse(sorted(ids)).mapped("name")
 
 
