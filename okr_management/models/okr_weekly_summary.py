@@ -83,10 +83,12 @@ class ResUsers(models.Model):
         ).user_id
         users |= (
             self.env["hr.department"]
+            # the departments' managers, whatever HR rights the cron's user has
             .sudo()
             .search([("manager_id.user_id", "!=", False)])
             .manager_id.user_id
         )
+        # their preferences and groups, read for the cron
         return users.sudo().filtered(
             lambda user: (
                 user.active
