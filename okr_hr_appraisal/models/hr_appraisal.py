@@ -174,9 +174,12 @@ class HrAppraisal(models.Model):
 
     @api.depends("okr_score")
     def _compute_okr_score_display(self):
-        format_score = self.env["okr.objective"]._format_score
+        Score = self.env["okr.score.mixin"]
+        scale = Score._get_score_scale()
         for appraisal in self:
-            appraisal.okr_score_display = format_score(appraisal.okr_score)
+            appraisal.okr_score_display = Score._format_score(
+                appraisal.okr_score, scale
+            )
 
     @api.depends_context("uid")
     def _compute_okr_hidden(self):
@@ -453,7 +456,7 @@ class HrAppraisal(models.Model):
         Line = appraisals.env["okr.appraisal.line"]
         for frozen_date, line_ids in lines_by_date.items():
             Line.browse(line_ids).write({"reopened_on": now, "frozen_on": frozen_date})
-        format_score = self.env["okr.objective"]._format_score
+        format_score = self.env["okr.score.mixin"]._format_score
         appraisals._message_log_batch(
             {
                 appraisal.id: _(
@@ -486,7 +489,7 @@ class HrAppraisal(models.Model):
         for line in Line.search([("appraisal_id", "in", self.ids)]):
             if line.reopened_on or line.appraisal_id.okr_score_frozen:
                 lines_by_version[line.appraisal_id.id, line.frozen_on].append(line)
-        format_score = self.env["okr.objective"]._format_score
+        format_score = self.env["okr.score.mixin"]._format_score
         bodies = {}
         for appraisal in self:
             parts = []

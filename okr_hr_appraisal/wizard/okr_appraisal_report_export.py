@@ -72,7 +72,7 @@ class OkrAppraisalReportExport(models.TransientModel):
 
     @api.model
     def _build_xlsx(self, rows):
-        format_score = self.env["okr.objective"]._format_score
+        format_score = self.env["okr.score.mixin"]._format_score
         output = io.BytesIO()
         workbook = xlsxwriter.Workbook(output, {"in_memory": True})
         sheet = workbook.add_worksheet(_("OKR and Appraisals"))

@@ -226,7 +226,7 @@ class OkrCycle(models.Model):
             [("cycle_id", "=", self.id)], [], ["__count", "score:avg"]
         )
         kr_count, kr_score = groups[0] if groups else (0, 0.0)
-        scale = self.env["okr.objective"]._format_score
+        scale = self.env["okr.score.mixin"]._format_score
         self.message_post(
             body=_(
                 "Cycle closed: %(objectives)s objectives and %(krs)s key results "

@@ -68,7 +68,9 @@ class OkrKeyResultCheckInApi(models.Model):
         """
         cr = self.env.cr
         ids = sorted(
-            kr_id for kr_id in key_result_ids if isinstance(kr_id, int) and kr_id > 0
+            kr_id
+            for kr_id in key_result_ids
+            if isinstance(kr_id, int) and not isinstance(kr_id, bool) and kr_id > 0
         )
         if not ids or cr.connection.get_transaction_status() != TRANSACTION_STATUS_IDLE:
             return False
@@ -180,23 +182,11 @@ class OkrKeyResultCheckInApi(models.Model):
         Only a user who may check in on the key result learns whether the
         reference is known."""
         self.ensure_one()
-        if not self._filter_check_in_allowed():
-            raise AccessError(
-                _(
-                    "Key result '%(kr)s': you can only check in on key "
-                    "results you own or manage.",
-                    kr=self.name,
-                )
-            )
-        return (
-            self.env["okr.check.in"]
-            # the reference is looked up only after the check-in right above
-            .sudo()
-            .search(
-                [("key_result_id", "=", self.id), ("external_id", "=", external_id)],
-                limit=1,
-            )
+        self._check_check_in_right()
+        known = self._find_batch_references(
+            self, [(0, self.id, {"external_id": external_id})]
         )
+        return self.env["okr.check.in"].browse(known.get((self.id, external_id)))
 
     @api.model
     def action_check_in_batch(self, items):
@@ -231,13 +221,7 @@ class OkrKeyResultCheckInApi(models.Model):
                 )
             )
         queued = self._queue_check_ins(
-            {
-                item["key_result_id"]
-                for item in items
-                if isinstance(item, dict)
-                and isinstance(item.get("key_result_id"), int)
-                and not isinstance(item.get("key_result_id"), bool)
-            }
+            [item.get("key_result_id") for item in items if isinstance(item, dict)]
         )
         results = [
             {
@@ -329,8 +313,9 @@ class OkrKeyResultCheckInApi(models.Model):
     @api.model
     def _find_batch_references(self, key_results, parsed):
         """``{(key result id, reference): check-in id}`` of the references of
-        a batch already recorded, in one query; only on key results the
-        caller may check in on (see :meth:`_find_check_in_by_external_id`)."""
+        ``parsed`` (``(index, key result id, arguments)``) already recorded, in
+        one query; ``key_results`` are those the caller may check in on, the
+        only ones whose references they learn."""
         references = {
             kwargs["external_id"]
             for _index, kr_id, kwargs in parsed
@@ -476,6 +461,11 @@ class OkrKeyResultCheckInApi(models.Model):
                         cycle=key_result.cycle_id.name,
                     )
                 )
+        self._check_check_in_right()
+
+    def _check_check_in_right(self):
+        """Refuse when the current user may not check in on one of these key
+        results (see :meth:`_filter_check_in_allowed`)."""
         forbidden = self - self._filter_check_in_allowed()
         if forbidden:
             raise AccessError(

@@ -140,6 +140,15 @@ class OkrKeyResultMilestone(models.Model):
             milestone._check_weight_value(milestone.name, milestone.weight)
 
     @api.model
+    def _check_weight_given(self, name, value):
+        """A weight given to create or write, checked before the database's
+        CHECK would refuse it with a raw error: a number, then its range."""
+        self._check_numeric_values({"weight": value})
+        weight = self._okr_number_of(self._fields["weight"], value)
+        if weight is not None:
+            self._check_weight_value(name, weight)
+
+    @api.model
     def _check_weight_value(self, name, weight):
         if not (math.isfinite(weight) and 0 < weight <= MAX_MILESTONE_WEIGHT):
             raise ValidationError(
@@ -193,10 +202,7 @@ class OkrKeyResultMilestone(models.Model):
         # the key result is given at creation, never changed afterwards
         self._check_system_fields(set().union(*vals_list) - MILESTONE_GIVEN_FIELDS)
         for vals in vals_list:
-            # before the insert, which the database's check would refuse
-            weight = self._okr_number_of(self._fields["weight"], vals.get("weight"))
-            if weight is not None:
-                self._check_weight_value(vals.get("name"), weight)
+            self._check_weight_given(vals.get("name"), vals.get("weight"))
         self._check_key_results_plannable(
             self.env["okr.key.result"].browse(
                 {vals.get("key_result_id") for vals in vals_list} - {None, False}
@@ -216,10 +222,7 @@ class OkrKeyResultMilestone(models.Model):
         self._check_key_results_plannable(self.key_result_id)
         if "weight" in vals:
             # a value that is no weight hears that first
-            self._check_numeric_values({"weight": vals["weight"]})
-            weight = self._okr_number_of(self._fields["weight"], vals["weight"])
-            if weight is not None:
-                self._check_weight_value(self[:1].name, weight)
+            self._check_weight_given(self[:1].name, vals["weight"])
             self._check_plan_not_running(_("a milestone's weight"))
         moved = self.key_result_id if "key_result_id" in vals else None
         result = super().write(vals)

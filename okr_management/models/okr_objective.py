@@ -332,8 +332,9 @@ class OkrObjective(models.Model):
 
     @api.depends("score")
     def _compute_score_display(self):
+        scale = self._get_score_scale()
         for objective in self:
-            objective.score_display = self._format_score(objective.score)
+            objective.score_display = self._format_score(objective.score, scale)
 
     @api.depends("level", "parent_id.is_aligned_to_company")
     def _compute_is_aligned_to_company(self):

@@ -5,11 +5,11 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
 from odoo.osv import expression
 
+from ..tools import MAX_MAGNITUDE
+
 NUMERIC_FIELD_TYPES = ("float", "integer", "monetary")
 # a PostgreSQL integer column
 INTEGER_RANGE = (-(2**31), 2**31 - 1)
-# far beyond any OKR figure, far below what a sum of them can overflow
-FLOAT_LIMIT = 1e15
 # transient records referring to these models show their figures: the caller
 # must be allowed to read what they refer to
 OKR_READ_CHECKED_PREFIXES = ("okr.", "hr.appraisal")
@@ -117,7 +117,7 @@ class OkrSystemFieldsMixin(models.AbstractModel):
                     )
                 )
             if field.type == "integer" or (
-                isinstance(number, int) and abs(number) > FLOAT_LIMIT
+                isinstance(number, int) and abs(number) > MAX_MAGNITUDE
             ):
                 # beyond what the column (or a float) holds: refused before
                 # the conversion overflows
@@ -144,7 +144,9 @@ class OkrSystemFieldsMixin(models.AbstractModel):
     @api.model
     def _check_number_in_range(self, field, number):
         low, high = (
-            INTEGER_RANGE if field.type == "integer" else (-FLOAT_LIMIT, FLOAT_LIMIT)
+            INTEGER_RANGE
+            if field.type == "integer"
+            else (-MAX_MAGNITUDE, MAX_MAGNITUDE)
         )
         finite = not isinstance(number, float) or math.isfinite(number)
         if not (finite and low <= number <= high):

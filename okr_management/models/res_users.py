@@ -39,12 +39,7 @@ class ResUsers(models.Model):
             (f"{path}objective_id.owner_id", "in", managed),
         ]
         if self.has_group("okr_management.group_okr_manager"):
-            domain = ["|", (f"{path}objective_id.visibility", "!=", "private")]
-            domain += [
-                "|",
-                (f"{path}owner_id", "in", managed),
-                (f"{path}objective_id.owner_id", "in", managed),
-            ]
+            domain = ["|", (f"{path}objective_id.visibility", "!=", "private"), *domain]
         return domain
 
     @tools.ormcache("self.id")
