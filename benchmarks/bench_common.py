@@ -51,6 +51,27 @@ def create_database(config_path, db_name, modules=MODULES):
     return time.perf_counter() - started
 
 
+def make_reporter(rows, peak_mb, width):
+    """``report(label, queries, ms, notes="")``: append a row of figures to
+    ``rows`` (with the process's peak RSS from ``peak_mb()``), print it and
+    return ``(queries, ms)``."""
+
+    def report(label, queries, ms, notes=""):
+        rows.append(
+            {
+                "operation": label,
+                "queries": queries,
+                "ms": round(ms, 1),
+                "peak_mb": round(peak_mb(), 1),
+                "notes": notes,
+            }
+        )
+        print(f"{label:<{width}} {queries:>8} {ms:>10.0f}  {notes}", flush=True)  # pylint: disable=print-used
+        return queries, ms
+
+    return report
+
+
 def run_main(run, doc, default_db):
     """The command line of a benchmark whose ``run(db_name)`` returns
     ``(rows, ratios)``: --db, --keep, --json; the database is dropped at the

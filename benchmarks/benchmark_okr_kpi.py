@@ -22,7 +22,7 @@ import statistics
 import time
 from datetime import date, timedelta
 
-from bench_common import create_database, run_main, write_config
+from bench_common import create_database, make_reporter, run_main, write_config
 from benchmark_okr_management import Measure, board_spec, load_board, peak_rss
 
 DEPARTMENTS = 10
@@ -239,18 +239,7 @@ def run(db_name):
                 flush=True,
             )
 
-            def report(label, queries, ms, notes=""):
-                rows.append(
-                    {
-                        "operation": label,
-                        "queries": queries,
-                        "ms": round(ms, 1),
-                        "peak_mb": round(peak_rss(), 1),
-                        "notes": notes,
-                    }
-                )
-                print(f"{label:<46} {queries:>8} {ms:>10.0f}  {notes}", flush=True)
-                return queries, ms
+            report = make_reporter(rows, peak_rss, 46)
 
             spec = kpi_board_spec(env)
             kpi_q, kpi_ms, page = timed(

@@ -23,7 +23,7 @@ import resource
 import time
 from datetime import date, timedelta
 
-from bench_common import create_database, run_main, write_config
+from bench_common import create_database, make_reporter, run_main, write_config
 
 OBJECTIVES = 2000
 KEY_RESULTS_PER_OBJECTIVE = 4
@@ -258,17 +258,7 @@ def run(db_name):
                 flush=True,
             )
 
-            def report(label, queries, ms, notes=""):
-                rows.append(
-                    {
-                        "operation": label,
-                        "queries": queries,
-                        "ms": round(ms, 1),
-                        "peak_mb": round(peak_rss(), 1),
-                        "notes": notes,
-                    }
-                )
-                print(f"{label:<42} {queries:>8} {ms:>10.0f}  {notes}", flush=True)
+            report = make_reporter(rows, peak_rss, 42)
 
             spec = board_spec(env)
             load_board(env, manager_user, spec)  # warm-up
