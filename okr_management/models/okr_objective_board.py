@@ -15,6 +15,13 @@ class OkrObjectiveBoard(models.Model):
 
     _inherit = "okr.objective"
 
+    owner_name = fields.Char(
+        related="owner_id.name",
+        store=True,
+        string="Owner Name",
+        help="The owner's name as the board and lists show it, read with the "
+        "objective itself.",
+    )
     key_result_count = fields.Integer(compute="_compute_board_counts")
     manual_key_result_count = fields.Integer(
         string="Key Results Checked In by Hand",
@@ -40,10 +47,35 @@ class OkrObjectiveBoard(models.Model):
     )
     key_result_overview = fields.Text(
         string="Key Results Overview",
-        compute="_compute_key_result_overview",
+        compute="_compute_board_counts",
         help="Each key result with its value as it reads (Done / Not done, share "
         "of milestones done, number and unit).",
     )
+
+    @api.readonly
+    def web_read(self, specification):
+        """The owner's name comes with the objective's own row (the stored
+        ``owner_name``) when the client asks only for the owner's display
+        name, as the board's cards and the lists do: no query per page for
+        the employees' names, and not the employees' whole rows that
+        computing their display names reads, every column passing hr's field
+        access check. The name is the one the web client shows anyway."""
+        owner_spec = specification.get("owner_id")
+        if (
+            owner_spec is None
+            or set(owner_spec) != {"fields"}
+            or set(owner_spec["fields"]) != {"display_name"}
+        ):
+            return super().web_read(specification)
+        wanted_name = "owner_name" in specification
+        values_list = super().web_read(
+            {**specification, "owner_id": {}, "owner_name": {}}
+        )
+        for values in values_list:
+            name = values["owner_name"] if wanted_name else values.pop("owner_name")
+            if values["owner_id"]:
+                values["owner_id"] = {"id": values["owner_id"], "display_name": name}
+        return values_list
 
     def _check_access(self, operation):
         """The read rules, evaluated in one query (the ORM's own search with
@@ -84,11 +116,15 @@ class OkrObjectiveBoard(models.Model):
 
     @api.depends(
         "owner_id",
+        "owner_name",
         "cycle_id",
         "state",
         "key_result_ids",
         "key_result_ids.source",
         "key_result_ids.metric_type",
+        "key_result_ids.name",
+        "key_result_ids.value_display",
+        "key_result_ids.sequence",
         "commitment_ids.state",
         "commitment_ids.date_deadline",
         "key_result_ids.milestone_ids.state",
@@ -96,23 +132,43 @@ class OkrObjectiveBoard(models.Model):
     )
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_board_counts(self):
-        """The card's counts in one fixed query for the whole batch (a board
-        column): its key results (as the reader may read them, so that a
-        count never reveals a hidden one), the open commitments and
+        """The card's counts and key results for the whole batch (a board
+        column) in two fixed queries: its key results as the reader may read
+        them (so that neither a count nor the overview reveals a hidden one),
+        with their values, in their order; the open commitments and
         milestones past their deadline (whoever may read them: a late
         commitment is the objective's fact), and the objectives of each owner
         in the cycle (as the reader may read them); then the focus warnings
         from the Settings' limits."""
+        key_results_of = self._get_board_key_results()
         counts = self._get_board_counts()
         max_objectives, max_key_results = self._get_focus_limits()
         today = fields.Date.context_today(self)
+        computed_sources = self.env["okr.key.result"]._get_computed_sources()
         for objective in self:
             origin_id = objective._origin.id
-            key_result_count, manual_count = counts["key_results"].get(
-                origin_id, (0, 0)
+            key_results = (
+                key_results_of[origin_id]
+                if origin_id
+                else objective.key_result_ids  # a new record: in memory
             )
+            key_result_count = len(key_results)
             objective.key_result_count = key_result_count
-            objective.manual_key_result_count = manual_count
+            objective.manual_key_result_count = len(
+                key_results.filtered(
+                    lambda key_result: (
+                        key_result.source not in computed_sources
+                        and key_result.metric_type != "milestone"
+                    )
+                )
+            )
+            objective.key_result_overview = (
+                "\n".join(
+                    f"{key_result.name}: {key_result.value_display}"
+                    for key_result in key_results
+                )
+                or False
+            )
             objective.overdue_milestone_count = counts["milestones"].get(origin_id, 0)
             if origin_id:
                 overdue_commitments = counts["commitments"].get(origin_id, 0)
@@ -132,7 +188,7 @@ class OkrObjectiveBoard(models.Model):
                     self.env._(
                         "%(owner)s owns %(count)s objectives in %(cycle)s; focus on "
                         "at most %(max)s.",
-                        owner=objective.owner_id.name,
+                        owner=objective.owner_name,
                         count=owner_count,
                         cycle=objective.cycle_id.name,
                         max=max_objectives,
@@ -156,19 +212,17 @@ class OkrObjectiveBoard(models.Model):
             objective.focus_warning = "\n".join(warnings) or False
 
     def _get_board_counts(self):
-        """``{"key_results": {objective_id: (count, manual count)},
-        "commitments": {objective_id: overdue}, "milestones": {objective_id:
+        """``{"commitments": {objective_id: overdue}, "milestones": {objective_id:
         overdue}, "owners": {(cycle_id, owner_id): objectives}}`` of the saved
         records of ``self``, in one query whatever their number. Each part's
         records are the ORM's own search (record rules, the archived left
         out, the overdue rule of commitments and milestones), used as a
         subquery."""
-        counts = {"key_results": {}, "commitments": {}, "milestones": {}, "owners": {}}
+        counts = {"commitments": {}, "milestones": {}, "owners": {}}
         real = self._origin.filtered("id")
         if not real:
             return counts
         ids = real.ids
-        key_results = self.env["okr.key.result"]._search([("objective_id", "in", ids)])
         overdue = [("objective_id", "in", ids), ("is_overdue", "=", True)]
         # counted over every commitment of the card, as its owner sees them
         commitments = self.env["okr.commitment"].sudo()._search(overdue)
@@ -182,45 +236,31 @@ class OkrObjectiveBoard(models.Model):
             ]
         )
         # the grouped columns (the subqueries flush their own)
-        self.env["okr.key.result"].flush_model(
-            ["objective_id", "source", "metric_type"]
-        )
         self.env["okr.commitment"].flush_model(["objective_id"])
         self.env["okr.key.result.milestone"].flush_model(["objective_id"])
         self.flush_model(["cycle_id", "owner_id"])
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT 'key_results', objective_id, NULL::int, COUNT(*),
-                       COUNT(*) FILTER (
-                           WHERE NOT (COALESCE(source, '') = ANY(%(computed)s))
-                             AND metric_type IS DISTINCT FROM 'milestone')
-                  FROM okr_key_result WHERE id IN %(key_results)s
-                 GROUP BY objective_id
-                UNION ALL
-                SELECT 'commitments', objective_id, NULL::int, COUNT(*), 0
+                SELECT 'commitments', objective_id, NULL::int, COUNT(*)
                   FROM okr_commitment WHERE id IN %(commitments)s
                  GROUP BY objective_id
                 UNION ALL
-                SELECT 'milestones', objective_id, NULL::int, COUNT(*), 0
+                SELECT 'milestones', objective_id, NULL::int, COUNT(*)
                   FROM okr_key_result_milestone WHERE id IN %(milestones)s
                  GROUP BY objective_id
                 UNION ALL
-                SELECT 'owners', cycle_id, owner_id, COUNT(*), 0
+                SELECT 'owners', cycle_id, owner_id, COUNT(*)
                   FROM okr_objective WHERE id IN %(owners)s
                  GROUP BY cycle_id, owner_id
                 """,
-                computed=list(self.env["okr.key.result"]._get_computed_sources()),
-                key_results=key_results.subselect(),
                 commitments=commitments.subselect(),
                 milestones=milestones.subselect(),
                 owners=owners.subselect(),
             )
         )
-        for part, first, second, count, manual in rows:
-            if part == "key_results":
-                counts[part][first] = (count, manual)
-            elif part == "owners":
+        for part, first, second, count in rows:
+            if part == "owners":
                 counts[part][first, second] = count
             else:
                 counts[part][first] = count
@@ -234,33 +274,27 @@ class OkrObjectiveBoard(models.Model):
             get_setting(self.env, "max_key_results_per_objective"),
         )
 
-    @api.depends(
-        "key_result_ids.name",
-        "key_result_ids.value_display",
-        "key_result_ids.sequence",
-    )
-    def _compute_key_result_overview(self):
-        """The key results the reader may read, with their values; those of
-        the saved objectives in one search for the whole batch (a board
-        column), in their order."""
-        saved = [objective.id for objective in self if isinstance(objective.id, int)]
-        key_results_of = defaultdict(lambda: self.env["okr.key.result"])
+    def _get_board_key_results(self):
+        """``{objective id: key results}`` of the saved records of ``self``:
+        those the reader may read (the ORM's search, archived left out), in
+        their order, fetched with what the card shows, in one query."""
+        saved = self._origin.filtered("id").ids
+        ids_of = defaultdict(list)
+        KeyResult = self.env["okr.key.result"]
         if saved:
-            for key_result in self.env["okr.key.result"].search_fetch(
+            for key_result in KeyResult.search_fetch(
                 [("objective_id", "in", saved)],
-                ["objective_id", "name", "metric_type", "current_value", "unit"],
+                [
+                    "objective_id",
+                    "name",
+                    "source",
+                    "metric_type",
+                    "current_value",
+                    "unit",
+                ],
             ):
-                key_results_of[key_result.objective_id.id] |= key_result
-        for objective in self:
-            key_results = (
-                key_results_of[objective.id]
-                if isinstance(objective.id, int)
-                else objective.key_result_ids
-            )
-            objective.key_result_overview = (
-                "\n".join(
-                    f"{key_result.name}: {key_result.value_display}"
-                    for key_result in key_results
-                )
-                or False
-            )
+                ids_of[key_result.objective_id.id].append(key_result.id)
+        return {
+            objective_id: KeyResult.browse(ids_of[objective_id])
+            for objective_id in saved
+        }

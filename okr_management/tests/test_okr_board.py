@@ -1,6 +1,10 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from lxml import etree
+
+from odoo.exceptions import AccessError
+from odoo.sql_db import Cursor
 
 from .common import OkrTestCommon
 
@@ -135,3 +139,83 @@ class TestOkrBoard(OkrTestCommon):
         self.assertEqual(arch.get("child_field"), "child_ids")
         action = self.env.ref("okr_management.okr_objective_action_alignment")
         self.assertTrue(action.view_mode.startswith("hierarchy"))
+
+
+class TestOkrBoardOwnerName(OkrTestCommon):
+    """The card's owner is named from the objective's own row."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.objective_qa = cls.env["okr.objective"].create(
+            {
+                "name": "Fewer complaints",
+                "cycle_id": cls.cycle.id,
+                "level": "team",
+                "owner_id": cls.emp_qa.id,
+                "state": "active",
+                "visibility": "public",
+            }
+        )
+
+    def _read_owner(self, user, owner_spec):
+        objective = self.env(user=user)["okr.objective"].browse(self.objective_qa.id)
+        return objective.web_read({"name": {}, "owner_id": owner_spec})[0]
+
+    def _employee_queries(self, func):
+        statements = []
+        execute = Cursor.execute
+
+        def spy(cursor, query, params=None, log_exceptions=True):
+            statements.append(str(query))
+            return execute(cursor, query, params, log_exceptions)
+
+        with patch.object(Cursor, "execute", spy):
+            result = func()
+        return result, [q for q in statements if "hr_employee" in q]
+
+    def test_owner_display_name_from_the_objective(self):
+        # warm-up: the reader's rules and groups, read once per process
+        self._read_owner(self.user_worker, {"fields": {"display_name": {}}})
+        self.env.invalidate_all()
+        values, employee_queries = self._employee_queries(
+            lambda: self._read_owner(self.user_worker, {"fields": {"display_name": {}}})
+        )
+        # what the standard read gives (the display name, read as sudo),
+        # without reading the employee
+        self.assertEqual(
+            values["owner_id"],
+            {"id": self.emp_qa.id, "display_name": self.emp_qa.sudo().display_name},
+        )
+        self.assertNotIn("owner_name", values)
+        self.assertEqual(employee_queries, [])
+        # the stored name follows the employee
+        self.emp_qa.name = "Quality Lead Renamed"
+        self.env.invalidate_all()
+        values = self._read_owner(self.user_worker, {"fields": {"display_name": {}}})
+        self.assertEqual(values["owner_id"]["display_name"], "Quality Lead Renamed")
+        self.assertEqual(self.objective_qa.owner_name, "Quality Lead Renamed")
+
+    def test_other_owner_specifications_read_the_employee(self):
+        # asked for more than the name, the owner is read as usual, with the
+        # reader's rights on employees
+        values = self._read_owner(
+            self.user_worker,
+            {"fields": {"display_name": {}, "work_email": {}}},
+        )
+        self.assertEqual(values["owner_id"]["id"], self.emp_qa.id)
+        self.assertIn("work_email", values["owner_id"])
+        # asked for the id alone, the id alone
+        values = self._read_owner(self.user_worker, {})
+        self.assertEqual(values["owner_id"], self.emp_qa.id)
+
+    def test_owner_name_is_not_written_by_hand(self):
+        # the owner's user may change the objective, not the name it shows
+        objective = self.env(user=self.user_qa)["okr.objective"].browse(
+            self.objective_qa.id
+        )
+        name = self.objective_qa.owner_name
+        with self.assertRaises(AccessError):
+            objective.write({"owner_name": "Someone else"})
+        self.env.invalidate_all()
+        self.assertEqual(self.objective_qa.owner_name, name)

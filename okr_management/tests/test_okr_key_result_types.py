@@ -305,14 +305,19 @@ class TestOkrMilestones(OkrKeyResultTypesCommon):
         env["okr.key.result"].search([], limit=1)
         env["okr.objective"]._get_focus_limits()
         key_result_count = len(self.objective.key_result_ids)
-        # the card's counts: key results, overdue milestones and commitments,
-        # the owner's objectives in the cycle, all in one query
-        with self.assertQueryCount(1):
+        # the card's counts and key results: the key results the user reads
+        # with what the card shows (one query), the overdue milestones and
+        # commitments and the owner's objectives in the cycle (one query),
+        # and the key results' values (their milestones, their currency)
+        with self.assertQueryCount(4):
             self.assertEqual(objective.overdue_milestone_count, 2)
             self.assertEqual(objective.overdue_commitment_count, 0)
             self.assertEqual(objective.key_result_count, key_result_count)
             self.assertEqual(objective.manual_key_result_count, 2)
             self.assertFalse(objective.focus_warning)
+            self.assertEqual(
+                len(objective.key_result_overview.splitlines()), key_result_count
+            )
 
 
 @tagged("post_install", "-at_install")
