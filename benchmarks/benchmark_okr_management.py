@@ -10,6 +10,8 @@ check-ins through batched ORM creates, then measures as an OKR manager:
 - the board's first page (kanban groups, progress bars, 40 cards),
 - one check-in (commit-time work included),
 - the XLSX export of the cycle (time, peak RSS of the process during it),
+  beside Odoo's export_data of its check-ins and Odoo's list-view Export of
+  them as an XLSX file (export_data and Odoo's own writer),
 - closing the cycle (grading every key result).
 
 Each line prints the number of SQL queries (the cursor's ``sql_log_count``)
@@ -24,6 +26,7 @@ import time
 from datetime import date, timedelta
 
 from bench_common import create_database, make_reporter, run_main, write_config
+from bench_export import odoo_list_export_xlsx
 
 OBJECTIVES = 2000
 KEY_RESULTS_PER_OBJECTIVE = 4
@@ -238,6 +241,9 @@ def run(db_name):
         )
         odoo.service.server.load_server_wide_modules()
         registry = Registry(db_name)
+        # importable once the configuration gives the addons path
+        from odoo.addons.okr_management.tools import xlsx
+
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             started = time.perf_counter()
@@ -341,21 +347,33 @@ def run(db_name):
             cr.commit()
 
             export = env["okr.cycle.export"].with_user(manager_user)
-            rss_before_mb = reset_peak_rss()
-            queries, ms, content = measure(
-                lambda: export._generate_xlsx(cycle.with_user(manager_user))
-            )
-            rss_peak_mb = peak_rss()
+            export._generate_xlsx(cycle.with_user(manager_user))  # warm-up
+            sizes = {}
+            for level in (6, xlsx.COMPRESS_LEVEL):
+                # the default level last: its figures are the row's
+                default_level, xlsx.COMPRESS_LEVEL = xlsx.COMPRESS_LEVEL, level
+                try:
+                    rss_before_mb = reset_peak_rss()
+                    queries, ms, content = measure(
+                        lambda: export._generate_xlsx(cycle.with_user(manager_user))
+                    )
+                    rss_peak_mb = peak_rss()
+                finally:
+                    xlsx.COMPRESS_LEVEL = default_level
+                sizes[level] = (ms, len(content))
+                del content
             report(
                 "XLSX export of the cycle",
                 queries,
                 ms,
                 f"process RSS {rss_before_mb:.0f} MB before, peak "
                 f"{rss_peak_mb:.0f} MB during "
-                f"(+{rss_peak_mb - rss_before_mb:.0f} MB); "
-                f"file {len(content) / 2**20:.1f} MB",
+                f"(+{rss_peak_mb - rss_before_mb:.0f} MB); file "
+                + ", ".join(
+                    f"{size / 2**20:.1f} MB in {level_ms:.0f} ms at zip level {level}"
+                    for level, (level_ms, size) in sorted(sizes.items())
+                ),
             )
-            del content
             check_ins = (
                 env["okr.check.in"]
                 .with_user(manager_user)
@@ -386,6 +404,29 @@ def run(db_name):
                     "what": "XLSX export of the cycle / Odoo's export_data of its "
                     "check-ins (time; target at most 1.0)",
                     "value": f"{ms / ms_export:.2f}",
+                }
+            )
+            rss_before_mb = reset_peak_rss()
+            queries_file, ms_file, content = measure(
+                lambda: odoo_list_export_xlsx(check_ins, export_fields)
+            )
+            rss_peak_mb = peak_rss()
+            report(
+                "Anchor: Odoo's list-view Export as XLSX",
+                queries_file,
+                ms_file,
+                "export_data and the controller's ExcelExport.from_data (Odoo's "
+                "xlsxwriter writer in memory), not import-compatible, one sheet; "
+                f"process RSS {rss_before_mb:.0f} MB before, peak "
+                f"{rss_peak_mb:.0f} MB during (+{rss_peak_mb - rss_before_mb:.0f} "
+                f"MB); file {len(content) / 2**20:.1f} MB",
+            )
+            del content
+            ratios.append(
+                {
+                    "what": "XLSX export of the cycle (four sheets) / Odoo's "
+                    "list-view Export of its check-ins as an XLSX file (time)",
+                    "value": f"{ms / ms_file:.2f}",
                 }
             )
 

@@ -35,6 +35,16 @@ BENCHMARKS = [
         "10,000 inspections, and Odoo's own work-center OEE side by side.",
     ),
     (
+        "okr_hr_appraisal",
+        "benchmark_okr_hr_appraisal.py",
+        "The OKR and appraisal linkage export: 2,000 employees and 10,000 "
+        "completed appraisals, exported as an HR officer at 1,000 rows (one "
+        "quarter) and at 10,000 (all), beside Odoo's export_data of the same "
+        "rows and fields (PostgreSQL's JIT as configured, and off as the "
+        "export's reads run) and Odoo's list-view Export of them as an XLSX "
+        "file.",
+    ),
+    (
         "Board and check-in vs Odoo Project",
         "benchmark_board_vs_project.py",
         "The board's first page as the web client loads it (grouped by the "

@@ -10,7 +10,6 @@
     "maintainers": ["okr-factory"],
     "development_status": "Beta",
     "depends": ["okr_management", "hr_appraisal_oca"],
-    "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/okr_hr_appraisal_security.xml",
         "security/ir.model.access.csv",

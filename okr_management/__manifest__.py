@@ -17,7 +17,6 @@
         "web_tour",
         "digest",
     ],
-    "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/okr_security.xml",
         "security/ir.model.access.csv",

@@ -8,3 +8,4 @@ from . import test_translations
 from . import test_appraisal_trust_round2
 from . import test_okr_appraisal_target_change
 from . import test_okr_appraisal_queries
+from . import test_okr_appraisal_export_xlsx

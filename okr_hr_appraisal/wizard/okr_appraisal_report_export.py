@@ -1,10 +1,14 @@
 import base64
+import functools
 import io
-
-import xlsxwriter
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, split_every
+
+from odoo.addons.okr_management.tools import xlsx
+
+CHUNK_SIZE = 5000
 
 
 class OkrAppraisalReportExport(models.TransientModel):
@@ -72,40 +76,119 @@ class OkrAppraisalReportExport(models.TransientModel):
 
     @api.model
     def _build_xlsx(self, rows):
-        format_score = self.env["okr.score.mixin"]._format_score
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-        sheet = workbook.add_worksheet(_("OKR and Appraisals"))
-        bold = workbook.add_format({"bold": True})
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        score_format = workbook.add_format({"num_format": "0.00"})
-        percent_format = workbook.add_format({"num_format": "0%"})
-        headers = [
-            _("Employee"),
-            _("Department"),
-            _("Appraisal Date"),
-            _("OKR Reference Score"),
-            _("OKR Reference Score (scale)"),
-            _("Key Results"),
-            _("Check-in Regularity"),
-        ]
-        sheet.write_row(0, 0, headers, bold)
-        for row_index, row in enumerate(rows, start=1):
-            sheet.write(row_index, 0, row.employee_id.name or "")
-            sheet.write(row_index, 1, row.department_id.name or "")
-            if row.date_close:
-                sheet.write_datetime(
-                    row_index,
-                    2,
-                    fields.Datetime.to_datetime(row.date_close),
-                    date_format,
+        """Bytes of the workbook of the report ``rows`` (the ones the user may
+        read, as searched by the caller). The rows are read a chunk at a time
+        and dropped from the cache after each chunk, and written by the
+        suite's streaming writer: the memory stays flat whatever their
+        number."""
+        if len(rows) >= xlsx.MAX_ROWS:
+            raise UserError(
+                _(
+                    "%(count)s appraisals match the filters, more than the "
+                    "%(limit)s rows a spreadsheet's sheet holds: narrow the "
+                    "filters.",
+                    count=len(rows),
+                    limit=xlsx.MAX_ROWS - 1,
                 )
-            sheet.write_number(row_index, 3, row.okr_score, score_format)
-            sheet.write(row_index, 4, format_score(row.okr_score))
-            sheet.write_number(row_index, 5, row.key_result_count)
-            sheet.write_number(row_index, 6, row.check_in_regularity, percent_format)
-        sheet.set_column(0, 1, 28)
-        sheet.set_column(2, 6, 18)
-        sheet.freeze_panes(1, 0)
-        workbook.close()
+            )
+        format_score = functools.partial(
+            self.env["okr.score.mixin"]._format_score,
+            scale=self.env["okr.score.mixin"]._get_score_scale(),
+        )
+        output = io.BytesIO()
+        with xlsx.Workbook(output) as workbook:
+            bold = workbook.add_format({"bold": True})
+            date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+            score_format = workbook.add_format({"num_format": "0.00"})
+            percent_format = workbook.add_format({"num_format": "0%"})
+            sheet = workbook.add_sheet(
+                _("OKR and Appraisals"),
+                [
+                    (_("Employee"), 28),
+                    (_("Department"), 28),
+                    (_("Appraisal Date"), 18),
+                    (_("OKR Reference Score"), 18),
+                    (_("OKR Reference Score (scale)"), 18),
+                    (_("Key Results"), 18),
+                    (_("Check-in Regularity"), 18),
+                ],
+                header_format=bold,
+            )
+            styles = (None, None, date_format, score_format, None, None, percent_format)
+            department_names = {}
+            for chunk in self._read_report_rows(rows):
+                # the names of the chunk's employees and of new departments,
+                # one query each, under the user's rights
+                employees = self.env["hr.employee"].browse({row[0] for row in chunk})
+                employees.fetch(["name"])
+                employee_names = {
+                    employee.id: xlsx.text_cell(employee.name) for employee in employees
+                }
+                departments = self.env["hr.department"].browse(
+                    {row[1] for row in chunk if row[1] not in department_names} - {None}
+                )
+                for department in departments:
+                    department_names[department.id] = xlsx.text_cell(department.name)
+                for (
+                    employee_id,
+                    department_id,
+                    date_close,
+                    score,
+                    key_result_count,
+                    regularity,
+                ) in chunk:
+                    score = score or 0.0
+                    sheet.write_row(
+                        (
+                            employee_names.get(employee_id),
+                            department_names.get(department_id),
+                            date_close,
+                            score,
+                            format_score(score),
+                            key_result_count or 0,
+                            regularity or 0.0,
+                        ),
+                        styles,
+                    )
+                # the chunk's employees leave the cache before the next chunk
+                employees.invalidate_recordset(["name"])
         return output.getvalue()
+
+    @api.model
+    def _read_report_rows(self, rows):
+        """The report rows ``rows`` as plain tuples ``(employee id,
+        department id, appraisal date, score, key results, regularity)`` in
+        their order, a list per chunk, each read by one fixed query.
+        ``rows`` come from a search, which applied the user's rules (the
+        report's and hr.appraisal's) once.
+
+        The view's estimate of its weekly series (a thousand weeks an
+        appraisal) makes PostgreSQL JIT-compile any read of its regularity:
+        about 330 ms of compiling for a chunk read in 10 ms (measured with
+        10,000 appraisals). The chunks' reads run without JIT; the setting is
+        put back after them."""
+        for model_name in ("hr.appraisal", "okr.appraisal.line", "okr.check.in"):
+            self.env[model_name].flush_model()
+        cr = self.env.cr
+        cr.execute(SQL("SELECT current_setting('jit')"))
+        jit = cr.fetchone()[0]
+        cr.execute(SQL("SELECT set_config('jit', 'off', true)"))
+        try:
+            for chunk_ids in split_every(CHUNK_SIZE, rows.ids):
+                cr.execute(
+                    SQL(
+                        """
+                        SELECT r.employee_id, r.department_id, r.date_close,
+                               r.okr_score, r.key_result_count,
+                               r.check_in_regularity
+                          FROM unnest(%s::int[]) WITH ORDINALITY
+                               AS chunk(id, position)
+                          JOIN okr_appraisal_report r ON r.id = chunk.id
+                      ORDER BY chunk.position
+                        """,
+                        list(chunk_ids),
+                    )
+                )
+                yield cr.fetchall()
+        finally:
+            cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))

@@ -1,11 +1,11 @@
 import functools
 import io
 
-import xlsxwriter
-
 from odoo import _, api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, split_every
+
+from ..tools import xlsx
 
 CHUNK_SIZE = 5000
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -16,9 +16,11 @@ class OkrCycleExport(models.AbstractModel):
     results, check-ins and the change requests of the key results, one sheet
     each.
 
-    Written with xlsxwriter in constant_memory mode (each row is flushed to a
-    temporary file as soon as the next one starts) and read in chunks from the
-    database: the memory stays flat whatever the number of check-ins.
+    Written by the suite's streaming writer (``tools/xlsx.py``: rows go
+    straight into the compressed file, a thousand at a time) and read in
+    chunks from the database: the memory stays flat whatever the number of
+    check-ins. Values repeated on many rows (names, units, labels) are escaped
+    once each.
     """
 
     _name = "okr.cycle.export"
@@ -87,9 +89,13 @@ class OkrCycleExport(models.AbstractModel):
             )
         cycle.check_access("read")
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(
-            output, {"constant_memory": True, "strings_to_formulas": False}
-        )
+        with xlsx.Workbook(output) as workbook:
+            self._write_workbook(workbook, cycle)
+        return output.getvalue()
+
+    @api.model
+    def _write_workbook(self, workbook, cycle):
+        """The four sheets of the cycle's workbook, one after another."""
         formats = {
             "header": workbook.add_format({"bold": True, "bg_color": "#D9E1F2"}),
             "percent": workbook.add_format({"num_format": "0%"}),
@@ -105,32 +111,49 @@ class OkrCycleExport(models.AbstractModel):
         )
         self._write_check_ins(workbook, cycle, formats, key_result_names)
         self._write_changes(workbook, cycle, formats)
-        workbook.close()
-        return output.getvalue()
 
     # ------------------------------------------------------------------
     # Sheets
     # ------------------------------------------------------------------
     @api.model
-    def _write_header(self, sheet, formats, columns):
-        for col, (title, width) in enumerate(columns):
-            sheet.set_column(col, col, width)
-            sheet.write(0, col, title, formats["header"])
-        sheet.freeze_panes(1, 0)
+    def _add_sheet(self, workbook, formats, name, columns):
+        """A sheet with its bold header row frozen on top and its column
+        widths; ``columns`` are ``(title, width)`` pairs."""
+        return workbook.add_sheet(name, columns, header_format=formats["header"])
+
+    @api.model
+    def _text_cells(self):
+        """A function from a text repeated on many rows (a name) to its cell,
+        escaped once per text."""
+        cells = {}
+
+        def text_cell(value):
+            if not value:
+                return None
+            cell = cells.get(value)
+            if cell is None:
+                cell = cells[value] = xlsx.text_cell(value)
+            return cell
+
+        return text_cell
 
     @api.model
     def _selection_labels(self, model_name, field_name):
+        """{value: label cell}: each label escaped once for the workbook."""
         field = self.env[model_name]._fields[field_name]
-        return dict(field._description_selection(self.env))
+        return {
+            value: xlsx.text_cell(label)
+            for value, label in field._description_selection(self.env)
+        }
 
     @api.model
     def _write_objectives(self, workbook, cycle, formats):
-        """Write the Objectives sheet; return {objective id: name}."""
+        """Write the Objectives sheet; return {objective id: name cell}."""
         Objective = self.env["okr.objective"]
-        sheet = workbook.add_worksheet(_("Objectives"))
-        self._write_header(
-            sheet,
+        sheet = self._add_sheet(
+            workbook,
             formats,
+            _("Objectives"),
             [
                 (_("Objective"), 40),
                 (_("Alignment Path"), 60),
@@ -179,38 +202,50 @@ class OkrCycleExport(models.AbstractModel):
         states = self._selection_labels("okr.objective", "state")
         statuses = self._selection_labels("okr.objective", "status")
         decisions = self._selection_labels("okr.objective", "retro_decision")
-        format_score = Objective._format_score
+        format_score = functools.partial(
+            Objective._format_score, scale=Objective._get_score_scale()
+        )
         band_labels = self._selection_labels("okr.objective", "score_band")
-        for row, objective in enumerate(objectives, start=1):
+        percent = formats["percent"]
+        text_cell = self._text_cells()
+        for objective in objectives:
             path = " / ".join(
                 names.get(int(ancestor_id), "…")
                 for ancestor_id in (objective.parent_path or "").split("/")
                 if ancestor_id
             )
-            sheet.write_string(row, 0, objective.name)
-            sheet.write_string(row, 1, path)
-            sheet.write_string(row, 2, levels.get(objective.level, ""))
-            sheet.write_string(row, 3, objective.owner_id.name or "")
-            sheet.write_string(row, 4, objective.department_id.name or "")
-            sheet.write_string(row, 5, states.get(objective.state, ""))
-            sheet.write_string(row, 6, statuses.get(objective.status, ""))
-            sheet.write_number(row, 7, objective.progress, formats["percent"])
             band = objective.score_band
             band_format = formats.get(f"band_{band}") if band else None
-            sheet.write_number(row, 8, objective.score, band_format)
-            sheet.write_string(row, 9, format_score(objective.score), band_format)
-            sheet.write_string(row, 10, decisions.get(objective.retro_decision, ""))
-            sheet.write_string(row, 11, band_labels.get(band, ""))
-        return names
+            sheet.write_row(
+                (
+                    objective.name,
+                    path,
+                    levels.get(objective.level),
+                    text_cell(objective.owner_id.name),
+                    text_cell(objective.department_id.name),
+                    states.get(objective.state),
+                    statuses.get(objective.status),
+                    objective.progress,
+                    objective.score,
+                    format_score(objective.score),
+                    decisions.get(objective.retro_decision),
+                    band_labels.get(band),
+                ),
+                (None,) * 7 + (percent, band_format, band_format, None, None),
+            )
+        return {
+            objective_id: xlsx.text_cell(name) for objective_id, name in names.items()
+        }
 
     @api.model
     def _write_key_results(self, workbook, cycle, formats, objective_names):
         """Write the Key Results sheet; return {key result id: (objective
-        name, key result name, unit)}."""
-        sheet = workbook.add_worksheet(_("Key Results"))
-        self._write_header(
-            sheet,
+        name cell, key result name cell, unit cell, metric type, styles of a
+        check-in row)}."""
+        sheet = self._add_sheet(
+            workbook,
             formats,
+            _("Key Results"),
             [
                 (_("Objective"), 40),
                 (_("Key Result"), 40),
@@ -270,49 +305,58 @@ class OkrCycleExport(models.AbstractModel):
             self.env["okr.score.mixin"]._format_score,
             scale=self.env["okr.score.mixin"]._get_score_scale(),
         )
+        percent, date_format = formats["percent"], formats["date"]
+        text_cell = self._text_cells()
         names = {}
-        for row, key_result in enumerate(key_results, start=1):
-            objective_name = objective_names.get(key_result.objective_id.id, "")
+        for key_result in key_results:
+            objective_name = objective_names.get(key_result.objective_id.id)
             value_format = self._get_value_format(workbook, formats, key_result)
+            unit = xlsx.text_cell(key_result.unit)
             names[key_result.id] = (
                 objective_name,
-                key_result.name,
-                key_result.unit,
+                xlsx.text_cell(key_result.name),
+                unit,
                 key_result.metric_type,
-                value_format,
+                (None, None, date_format, value_format, None, percent) + (None,) * 4,
             )
-            is_boolean = key_result.metric_type == "boolean"
-            sheet.write_string(row, 0, objective_name)
-            sheet.write_string(row, 1, key_result.name)
-            sheet.write_string(row, 2, key_result.owner_id.name or "")
-            sheet.write_string(row, 3, directions.get(key_result.direction, ""))
-            if is_boolean:
-                # Done / Not done reads as words, not as 0 and 1
-                sheet.write_string(row, 5, key_result.value_display)
-            else:
-                sheet.write_number(row, 4, key_result.start_value, value_format)
-                sheet.write_number(row, 5, key_result.current_value, value_format)
-                sheet.write_number(row, 6, key_result.target_value, value_format)
-            sheet.write_string(row, 7, key_result.unit or "")
-            sheet.write_number(row, 8, key_result.weight)
-            sheet.write_number(row, 9, key_result.progress, formats["percent"])
-            sheet.write_number(row, 10, key_result.confidence)
-            sheet.write_string(row, 11, statuses.get(key_result.status, ""))
             band = key_result.score_band
             band_format = formats.get(f"band_{band}") if band else None
-            sheet.write_number(row, 12, key_result.score, band_format)
-            sheet.write_string(row, 13, format_score(key_result.score), band_format)
-            if key_result.last_check_in_date:
-                sheet.write_datetime(
-                    row, 14, key_result.last_check_in_date, formats["date"]
+            if key_result.metric_type == "boolean":
+                # Done / Not done reads as words, not as 0 and 1
+                values = (None, key_result.value_display or None, None)
+            else:
+                values = (
+                    key_result.start_value,
+                    key_result.current_value,
+                    key_result.target_value,
                 )
-            sheet.write_string(row, 15, kr_types.get(key_result.kr_type, ""))
-            sheet.write_string(row, 16, metric_types.get(key_result.metric_type, ""))
-            sheet.write_string(row, 17, key_result.value_display or "")
-            if key_result.deadline:
-                sheet.write_datetime(row, 18, key_result.deadline, formats["date"])
-            sheet.write_string(row, 19, results.get(key_result.result, ""))
-            sheet.write_string(row, 20, band_labels.get(band, ""))
+            sheet.write_row(
+                (
+                    objective_name,
+                    key_result.name,
+                    text_cell(key_result.owner_id.name),
+                    directions.get(key_result.direction),
+                    *values,
+                    unit,
+                    key_result.weight,
+                    key_result.progress,
+                    key_result.confidence,
+                    statuses.get(key_result.status),
+                    key_result.score,
+                    format_score(key_result.score),
+                    key_result.last_check_in_date or None,
+                    kr_types.get(key_result.kr_type),
+                    metric_types.get(key_result.metric_type),
+                    key_result.value_display or None,
+                    key_result.deadline or None,
+                    results.get(key_result.result),
+                    band_labels.get(band),
+                ),
+                (None,) * 4
+                + (value_format,) * 3
+                + (None, None, percent, None, None, band_format, band_format)
+                + (date_format, None, None, None, date_format, None, None),
+            )
         return names
 
     @api.model
@@ -342,10 +386,10 @@ class OkrCycleExport(models.AbstractModel):
 
     @api.model
     def _write_check_ins(self, workbook, cycle, formats, key_result_names):
-        sheet = workbook.add_worksheet(_("Check-ins"))
-        self._write_header(
-            sheet,
+        sheet = self._add_sheet(
+            workbook,
             formats,
+            _("Check-ins"),
             [
                 (_("Objective"), 40),
                 (_("Key Result"), 40),
@@ -360,7 +404,8 @@ class OkrCycleExport(models.AbstractModel):
             ],
         )
         sources = self._selection_labels("okr.check.in", "source")
-        done_label, not_done_label = _("Done"), _("Not done")
+        done_label = xlsx.text_cell(_("Done"))
+        not_done_label = xlsx.text_cell(_("Not done"))
         # the search applies the user's record rules once; the rows of these
         # ids are then read as plain tuples, a chunk at a time, by one fixed
         # query each (no record is built for a row)
@@ -369,6 +414,15 @@ class OkrCycleExport(models.AbstractModel):
             .search([("cycle_id", "=", cycle.id)], order="key_result_id, date, id")
             .ids
         )
+        if len(check_in_ids) >= xlsx.MAX_ROWS:
+            raise UserError(
+                _(
+                    "The cycle has %(count)s check-ins, more than the %(limit)s "
+                    "rows a spreadsheet's sheet holds.",
+                    count=len(check_in_ids),
+                    limit=xlsx.MAX_ROWS - 1,
+                )
+            )
         self.env["okr.check.in"].flush_model(
             [
                 "key_result_id",
@@ -382,7 +436,8 @@ class OkrCycleExport(models.AbstractModel):
             ]
         )
         user_names = {}
-        row = 1
+        unknown_key_result = (None, None, None, None, None)
+        write_row = sheet.write_row
         for chunk_ids in split_every(CHUNK_SIZE, check_in_ids):
             self.env.cr.execute(
                 SQL(
@@ -401,36 +456,37 @@ class OkrCycleExport(models.AbstractModel):
             if missing_users:
                 # the author's name, whatever the exporting user reads of users
                 for user in self.env["res.users"].sudo().browse(missing_users):
-                    user_names[user.id] = user.name or ""
+                    user_names[user.id] = xlsx.text_cell(user.name)
             for kr_id, day, value, progress, confidence, user_id, source, note in rows:
-                objective_name, key_result_name, unit, metric_type, value_format = (
-                    key_result_names.get(kr_id, ("", "", "", "", None))
+                objective_name, key_result_name, unit, metric_type, styles = (
+                    key_result_names.get(kr_id, unknown_key_result)
                 )
-                sheet.write_string(row, 0, objective_name)
-                sheet.write_string(row, 1, key_result_name)
-                sheet.write_datetime(row, 2, day, formats["date"])
                 if metric_type == "boolean":
-                    sheet.write_string(
-                        row, 3, done_label if value >= 1.0 else not_done_label
-                    )
-                else:
-                    sheet.write_number(row, 3, value, value_format)
-                sheet.write_string(row, 4, unit or "")
-                sheet.write_number(row, 5, progress or 0.0, formats["percent"])
-                sheet.write_number(row, 6, confidence or 0)
-                sheet.write_string(row, 7, user_names.get(user_id, ""))
-                sheet.write_string(row, 8, sources.get(source, ""))
-                sheet.write_string(row, 9, note or "")
-                row += 1
+                    value = done_label if value >= 1.0 else not_done_label
+                write_row(
+                    (
+                        objective_name,
+                        key_result_name,
+                        day,
+                        value,
+                        unit,
+                        progress or 0.0,
+                        confidence or 0,
+                        user_names.get(user_id),
+                        sources.get(source),
+                        note,
+                    ),
+                    styles,
+                )
 
     @api.model
     def _write_changes(self, workbook, cycle, formats):
         """The Changes sheet: every change request of the cycle's key results
         the user may read, approved or not, with who asked and who decided."""
-        sheet = workbook.add_worksheet(_("Changes"))
-        self._write_header(
-            sheet,
+        sheet = self._add_sheet(
+            workbook,
             formats,
+            _("Changes"),
             [
                 (_("Objective"), 40),
                 (_("Key Result"), 40),
@@ -448,19 +504,23 @@ class OkrCycleExport(models.AbstractModel):
         changes = self.env["okr.key.result.change"].search(
             [("cycle_id", "=", cycle.id)], order="request_date, id"
         )
-        yes = _("Yes")
-        for row, change in enumerate(changes, start=1):
-            sheet.write_string(row, 0, change.objective_id.name or "")
-            sheet.write_string(row, 1, change.key_result_name or "")
-            sheet.write_string(row, 2, states.get(change.state, ""))
-            sheet.write_string(row, 3, change.summary or "")
-            sheet.write_string(row, 4, change.reason or "")
-            sheet.write_string(row, 5, change.requested_by_id.name or "")
-            if change.request_date:
-                sheet.write_datetime(
-                    row, 6, change.request_date.date(), formats["date"]
-                )
-            sheet.write_string(row, 7, change.approved_by_id.name or "")
-            if change.effective_date:
-                sheet.write_datetime(row, 8, change.effective_date, formats["date"])
-            sheet.write_string(row, 9, yes if change.self_approved else "")
+        yes = xlsx.text_cell(_("Yes"))
+        date_format = formats["date"]
+        text_cell = self._text_cells()
+        styles = (None,) * 6 + (date_format, None, date_format, None)
+        for change in changes:
+            sheet.write_row(
+                (
+                    text_cell(change.objective_id.name),
+                    change.key_result_name or None,
+                    states.get(change.state),
+                    change.summary or None,
+                    change.reason or None,
+                    text_cell(change.requested_by_id.name),
+                    change.request_date.date() if change.request_date else None,
+                    text_cell(change.approved_by_id.name),
+                    change.effective_date or None,
+                    yes if change.self_approved else None,
+                ),
+                styles,
+            )

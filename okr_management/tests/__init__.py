@@ -37,3 +37,4 @@ from . import test_okr_languages
 from . import test_okr_team_check_in_width
 from . import test_okr_onboarding_later
 from . import test_okr_attacker_review
+from . import test_okr_xlsx_writer
