@@ -21,9 +21,11 @@ It then loads each kanban's first page as the web client does: one
 ``web_read_group`` grouped by the view's ``default_group_by`` (our board: the
 objective kanban by level, one column per level of the cascade, under the
 board action's "Running Cycles" filter; Project: the task kanban by stage),
-one ``read_progress_bar`` with the view's own progress bar, then one
-``web_search_read`` of 40 cards with the kanban's field specification for each
-open column, at most 10 columns; Project's task kanban is also read grouped
+one ``read_progress_bar`` with the view's own progress bar, then 40 cards
+with the kanban's field specification for each open column, at most 10
+columns: one ``web_search_read`` per column for Project, one
+``web_search_read_columns`` for all of them for the board (what its own
+client, ``okr_board_kanban``, sends); Project's task kanban is also read grouped
 by project (10 columns, as many as the board by department), beside the
 targets. It does so as OKR User and OKR Manager
 (users with employees in the department chart) and as Project User and
@@ -409,6 +411,8 @@ class Kanban:
             else:
                 self.spec[name] = {}
         self.group_by = group_by or arch.get("default_group_by")
+        # the board's own client reads the open columns in one call
+        self.columns_together = arch.get("js_class") == "okr_board_kanban"
         bar = arch.find(".//progressbar")
         self.progress_bar = {
             "field": bar.get("field"),
@@ -430,24 +434,40 @@ class Kanban:
             domain, self.aggregates, [self.group_by], limit=None, lazy=True
         )
         Model.read_progress_bar(domain, self.group_by, self.progress_bar)
-        cards = columns = 0
+        opened = []
         for group in result["groups"]:
             # the unset column of a many2one is folded, as are folded stages
             if group.get("__fold") or not group[self.group_by]:
                 continue
-            columns += 1
-            if columns > MAX_OPEN_COLUMNS:
+            opened.append(group)
+            if len(opened) == MAX_OPEN_COLUMNS:
                 break
-            if not group[f"{self.group_by}_count"]:
-                continue
-            page = Model.web_search_read(
-                group["__domain"],
+        domains = [
+            group["__domain"] for group in opened if group[f"{self.group_by}_count"]
+        ]
+        if self.columns_together and len(domains) > 1:
+            pages = Model.web_search_read_columns(
+                [
+                    {
+                        "domain": domain,
+                        "limit": CARDS_PER_COLUMN,
+                        "count_limit": COUNT_LIMIT,
+                    }
+                    for domain in domains
+                ],
                 self.spec,
-                limit=CARDS_PER_COLUMN,
-                count_limit=COUNT_LIMIT,
             )
-            cards += len(page["records"])
-        return cards, min(columns, MAX_OPEN_COLUMNS)
+        else:
+            pages = [
+                Model.web_search_read(
+                    domain,
+                    self.spec,
+                    limit=CARDS_PER_COLUMN,
+                    count_limit=COUNT_LIMIT,
+                )
+                for domain in domains
+            ]
+        return sum(len(page["records"]) for page in pages), len(opened)
 
 
 class Report:

@@ -2,9 +2,14 @@ import functools
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools import get_setting
+
+# columns of one board page read together (the web client opens at most 10;
+# a page of columns grouped by owner may show more after "load more")
+MAX_BOARD_COLUMNS = 100
 
 
 class OkrObjectiveBoard(models.Model):
@@ -76,6 +81,84 @@ class OkrObjectiveBoard(models.Model):
             if values["owner_id"]:
                 values["owner_id"] = {"id": values["owner_id"], "display_name": name}
         return values_list
+
+    @api.model
+    @api.readonly
+    def web_search_read_columns(self, requests, specification):
+        """What :meth:`web_search_read` answers for each of ``requests`` (the
+        board's open columns: ``{"domain", "offset", "limit", "order",
+        "count_limit"}`` each), with the cards of every column read together:
+        the read check, the activities, the owners and the card's counts and
+        key results cost their queries once for the page instead of once per
+        column. Each column is searched as web_search_read searches it, with
+        the user's rules, and its length is given by Odoo's own rule."""
+        requests = self._check_column_requests(requests)
+        if not isinstance(specification, dict):
+            raise UserError(
+                self.env._("The board's columns need a field specification.")
+            )
+        searched = [
+            self.search_fetch(
+                request.get("domain") or [],
+                specification.keys(),
+                offset=request.get("offset") or 0,
+                limit=request.get("limit"),
+                order=request.get("order"),
+            )
+            for request in requests
+        ]
+        cards = self.browse(
+            dict.fromkeys(
+                record_id for records in searched for record_id in records.ids
+            )
+        )
+        values_of = {values["id"]: values for values in cards.web_read(specification)}
+        return [
+            self._format_web_search_read_results(
+                request.get("domain") or [],
+                [values_of[record_id] for record_id in records.ids],
+                request.get("offset") or 0,
+                request.get("limit"),
+                request.get("count_limit"),
+            )
+            for request, records in zip(requests, searched, strict=True)
+        ]
+
+    @api.model
+    def _check_column_requests(self, requests):
+        """``requests`` as the board sends them, or a UserError: a list of at
+        most MAX_BOARD_COLUMNS dictionaries of a domain, an offset, a limit,
+        an order and a count limit."""
+        keys = {"domain", "offset", "limit", "order", "count_limit"}
+        if (
+            not isinstance(requests, list)
+            or len(requests) > MAX_BOARD_COLUMNS
+            or not all(
+                isinstance(request, dict)
+                and set(request) <= keys
+                and isinstance(request.get("domain") or [], list)
+                and all(
+                    request.get(key) is None
+                    or (
+                        isinstance(request[key], int)
+                        and not isinstance(request[key], bool)
+                        and request[key] >= 0
+                    )
+                    for key in ("offset", "limit", "count_limit")
+                )
+                and isinstance(request.get("order") or "", str)
+                for request in requests
+            )
+        ):
+            raise UserError(
+                self.env._(
+                    "The board's columns are read as a list of at most "
+                    "%(max)s requests, each of a domain, an offset, a limit, "
+                    "an order and a count limit.",
+                    max=MAX_BOARD_COLUMNS,
+                )
+            )
+        return requests
 
     def _check_access(self, operation):
         """The read rules, evaluated in one query (the ORM's own search with

@@ -38,3 +38,4 @@ from . import test_okr_team_check_in_width
 from . import test_okr_onboarding_later
 from . import test_okr_attacker_review
 from . import test_okr_xlsx_writer
+from . import test_okr_board_columns

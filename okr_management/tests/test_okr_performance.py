@@ -22,6 +22,9 @@ CHECK_IN_QUERIES = 17  # exact, as measured
 # shows and counts, the board's other counts, and the departments.
 BOARD_PAGE_QUERIES_USER = 26
 BOARD_PAGE_QUERIES_MANAGER = 26
+# The same page as the board's own client reads it: the columns together, so
+# the read check, activities, key results and counts once for the page.
+BOARD_PAGE_QUERIES_BATCHED = 19
 
 
 @tagged("post_install", "-at_install")
@@ -259,8 +262,9 @@ class TestOkrPerformance(OkrTestCommon):
         self._add_key_results(objectives, key_results, check_ins)
         return objectives
 
-    def _load_board_page(self, user):
-        """{column: cards} of the board's first page for ``user``."""
+    def _load_board_page(self, user, batched=False):
+        """{column: cards} of the board's first page for ``user``, its
+        columns read one by one or together (``batched``)."""
         view = self.env.ref("okr_management.okr_objective_view_kanban")
         group_by = etree.fromstring(view.arch).get("default_group_by")
         self.assertEqual(group_by, "level")
@@ -288,23 +292,53 @@ class TestOkrPerformance(OkrTestCommon):
             [group[group_by] for group in groups],
             ["company", "department", "team", "individual"],
         )
-        cards = {}
-        for group in groups[:10]:
-            if not group[f"{group_by}_count"]:
-                continue
-            page = Objective.web_search_read(
-                group["__domain"], self.kanban_spec, limit=40, count_limit=10001
+        opened = [group for group in groups[:10] if group[f"{group_by}_count"]]
+        if batched:
+            # the board's own client: the open columns in one call
+            pages = Objective.web_search_read_columns(
+                [
+                    {"domain": group["__domain"], "limit": 40, "count_limit": 10001}
+                    for group in opened
+                ],
+                self.kanban_spec,
             )
-            cards[group[group_by]] = len(page["records"])
-        return cards
+        else:
+            # Odoo's web client: one call per open column
+            pages = [
+                Objective.web_search_read(
+                    group["__domain"], self.kanban_spec, limit=40, count_limit=10001
+                )
+                for group in opened
+            ]
+        return {
+            group[group_by]: len(page["records"])
+            for group, page in zip(opened, pages, strict=True)
+        }
 
-    def _measure_board_page(self, user, expected):
-        self._load_board_page(user)  # warm-up: access rights, rules, settings
+    def _measure_board_page(self, user, expected, batched=False):
+        self._load_board_page(user, batched)  # warm-up: rights, rules, settings
         self.env.invalidate_all()
-        count, cards = self._count_queries(lambda: self._load_board_page(user))
+        count, cards = self._count_queries(lambda: self._load_board_page(user, batched))
         if self.warm:
             self.assertEqual(count, expected, f"board page as {user.login}")
         return cards
+
+    @warmup
+    def test_board_page_read_together_queries_do_not_grow(self):
+        """The board's client reads its open columns in one call: per page,
+        one search per column (and its pager's count when full), then the
+        cards of all columns read together."""
+        objectives = self._add_level_objectives(45)
+        for user in (self.user_lead, self.user_manager):
+            cards = self._measure_board_page(user, BOARD_PAGE_QUERIES_BATCHED, True)
+            self.assertEqual(cards["team"], 40)
+            self.assertEqual(cards["individual"], 40)
+        self._add_key_results(objectives, 2, 3)
+        self._add_level_objectives(45, key_results=4, check_ins=5)
+        for user in (self.user_lead, self.user_manager):
+            cards = self._measure_board_page(user, BOARD_PAGE_QUERIES_BATCHED, True)
+            self.assertEqual(cards["team"], 40)
+            self.assertEqual(cards["individual"], 40)
 
     @warmup
     def test_board_page_queries_do_not_grow(self):

@@ -2,6 +2,9 @@
 Chromium). Every tour logs in as a user created here with only that role's
 groups."""
 
+from unittest.mock import patch
+
+from odoo import api
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -20,7 +23,32 @@ class TestOkrTours(OkrTourCase):
         self._assert_only_groups(manager, OKR_MANAGER)
         self.assertFalse(self._check_ins_by(manager))
 
-        self.start_tour("/odoo", "okr_board_tour", login=manager.login, timeout=120)
+        # the board's client reads its open columns in one call per page
+        Objective = type(self.env["okr.objective"])
+        read_columns = Objective.web_search_read_columns
+        read_one = Objective.web_search_read
+        pages, single_reads = [], []
+
+        @api.model
+        def spy_columns(model, requests, specification):
+            pages.append(len(requests))
+            return read_columns(model, requests, specification)
+
+        @api.model
+        def spy_one(model, domain, specification, *args, **kwargs):
+            single_reads.append(domain)
+            return read_one(model, domain, specification, *args, **kwargs)
+
+        with (
+            patch.object(Objective, "web_search_read_columns", spy_columns),
+            patch.object(Objective, "web_search_read", spy_one),
+        ):
+            self.start_tour("/odoo", "okr_board_tour", login=manager.login, timeout=120)
+        # by level, then by department, then after the check-in: pages of
+        # several columns, never a column read alone
+        self.assertGreaterEqual(len(pages), 2, pages)
+        self.assertTrue(all(count > 1 for count in pages), pages)
+        self.assertEqual(single_reads, [])
 
         check_in = self._check_ins_by(manager)
         self.assertEqual(len(check_in), 1)
