@@ -26,11 +26,11 @@ with the kanban's field specification for each open column, at most 10
 columns: one ``web_search_read`` per column for Project, one
 ``web_search_read_columns`` for all of them for the board (what its own
 client, ``okr_board_kanban``, sends); Project's task kanban is also read grouped
-by project (10 columns, as many as the board by department), beside the
-targets. It does so as OKR User and OKR Manager
-(users with employees in the department chart) and as Project User and
-Project Manager; and it records one check-in (``action_check_in``) against
-creating one project update.
+by project (a column per project its user sees: 10 for the manager, as many
+as the board by department opens), beside the targets. It does so as OKR
+User and OKR Manager (users with employees in the department chart) and as
+Project User and Project Manager; and it records one check-in
+(``action_check_in``) against creating one project update.
 
 The tables are analyzed after each seeding, as autovacuum keeps a live
 database. Queries are the cursor's count (work done at commit included);
@@ -585,8 +585,8 @@ def measure_pages(env, fixture, size, runs, trace, report):
         project_queries, project_ms, project_cards = figures[project_key, "project_id"]
         report.ratio(
             f"{size:,}: board by department_id as {okr_label} / task kanban by "
-            f"project as {project_label}, both in 10 columns (time per card "
-            "shown; beside the targets, not one of them)",
+            f"project as {project_label}, a column per project the user sees "
+            "(time per card shown; beside the targets, not one of them)",
             (queries, ms / max(cards, 1)),
             (project_queries, project_ms / max(project_cards, 1)),
             target=False,

@@ -53,7 +53,7 @@ BENCHMARKS = [
         "column, at most 10 open columns; tables analyzed after seeding) as OKR "
         "User and OKR Manager, against Project's task kanban (grouped by its "
         "default, the stage: 5 columns; and, beside the targets, by project: "
-        "10 columns, as many as the board by department) as Project User and "
+        "a column per project its user sees, up to 10) as Project User and "
         "Project Manager, at 200 and at 2,000 objectives and tasks; one "
         "check-in against one project update. Time per card shown. "
         "Queries of the last run, milliseconds the median of 5 runs after a "
