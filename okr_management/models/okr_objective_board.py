@@ -67,8 +67,9 @@ class OkrObjectiveBoard(models.Model):
         access check. The name is the one the web client shows anyway."""
         owner_spec = specification.get("owner_id")
         if (
-            owner_spec is None
+            not isinstance(owner_spec, dict)
             or set(owner_spec) != {"fields"}
+            or not isinstance(owner_spec["fields"], dict)
             or set(owner_spec["fields"]) != {"display_name"}
         ):
             return super().web_read(specification)
