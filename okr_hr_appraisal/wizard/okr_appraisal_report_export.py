@@ -173,8 +173,12 @@ class OkrAppraisalReportExport(models.TransientModel):
         cr.execute(SQL("SELECT current_setting('jit')"))
         jit = cr.fetchone()[0]
         cr.execute(SQL("SELECT set_config('jit', 'off', true)"))
+        # a failed read aborts the transaction, whose rollback puts jit back:
+        # only a transaction still usable gets the setting restored here
+        usable = True
         try:
             for chunk_ids in split_every(CHUNK_SIZE, rows.ids):
+                usable = False
                 cr.execute(
                     SQL(
                         """
@@ -189,6 +193,9 @@ class OkrAppraisalReportExport(models.TransientModel):
                         list(chunk_ids),
                     )
                 )
-                yield cr.fetchall()
+                chunk = cr.fetchall()
+                usable = True
+                yield chunk
         finally:
-            cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+            if usable:
+                cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))

@@ -10,6 +10,8 @@ from ..tools import get_setting
 # columns of one board page read together (the web client opens at most 10;
 # a page of columns grouped by owner may show more after "load more")
 MAX_BOARD_COLUMNS = 100
+# a column's offset, limit and count limit: PostgreSQL's integer
+MAX_COLUMN_INTEGER = 2**31 - 1
 
 
 class OkrObjectiveBoard(models.Model):
@@ -102,13 +104,8 @@ class OkrObjectiveBoard(models.Model):
         # each column's cards, by id; their fields are then read once for all
         # columns (one query, with the user's rules, instead of one per column)
         searched = [
-            self.search(
-                request.get("domain") or [],
-                offset=request.get("offset") or 0,
-                limit=request.get("limit"),
-                order=request.get("order"),
-            )
-            for request in requests
+            self._search_column(index, request)
+            for index, request in enumerate(requests, start=1)
         ]
         cards = self.browse(
             dict.fromkeys(
@@ -118,7 +115,7 @@ class OkrObjectiveBoard(models.Model):
         values_of = {values["id"]: values for values in cards.web_read(specification)}
         return [
             self._format_web_search_read_results(
-                request.get("domain") or [],
+                request.get("domain", []),
                 [values_of[record_id] for record_id in records.ids],
                 request.get("offset") or 0,
                 request.get("limit"),
@@ -126,6 +123,26 @@ class OkrObjectiveBoard(models.Model):
             )
             for request, records in zip(requests, searched, strict=True)
         ]
+
+    @api.model
+    def _search_column(self, index, request):
+        """The cards of one column, or a UserError naming the column whose
+        domain or order the ORM refuses."""
+        try:
+            return self.search(
+                request.get("domain", []),
+                offset=request.get("offset") or 0,
+                limit=request.get("limit"),
+                order=request.get("order"),
+            )
+        except (ValueError, TypeError) as error:
+            raise UserError(
+                self.env._(
+                    "Column %(column)s of the board cannot be read: %(error)s",
+                    column=index,
+                    error=error,
+                )
+            ) from error
 
     @api.model
     def _check_column_requests(self, requests):
@@ -139,13 +156,13 @@ class OkrObjectiveBoard(models.Model):
             or not all(
                 isinstance(request, dict)
                 and set(request) <= keys
-                and isinstance(request.get("domain") or [], list)
+                and isinstance(request.get("domain", []), list)
                 and all(
                     request.get(key) is None
                     or (
                         isinstance(request[key], int)
                         and not isinstance(request[key], bool)
-                        and request[key] >= 0
+                        and 0 <= request[key] <= MAX_COLUMN_INTEGER
                     )
                     for key in ("offset", "limit", "count_limit")
                 )

@@ -118,6 +118,14 @@ class TestOkrBoardColumns(OkrTestCommon):
             [{"domain": [], "order": ["name"]}],
             [{"domain": [], "fields": ["name"]}],
             ["not a request"],
+            [{"domain": "", "limit": 40}],
+            [{"domain": [], "offset": 10**30}],
+            [{"domain": [], "count_limit": 2**31}],
+            # what the ORM refuses, refused naming the column
+            [good, {"domain": ["|"]}],
+            [{"domain": [1, 2]}],
+            [{"domain": [("no_such_field", "=", 1)]}],
+            [{"domain": [], "order": "no_such_field desc"}],
         ):
             with self.assertRaises(UserError, msg=repr(requests)[:60]):
                 Objective.web_search_read_columns(requests, self.spec)

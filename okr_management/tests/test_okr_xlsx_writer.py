@@ -118,6 +118,20 @@ class TestOkrXlsxWriter(TransactionCase):
         self.assertNotIn(b'r="O1"', parts["xl/worksheets/sheet1.xml"])
         self.assertNotIn(b'r="R1"', parts["xl/worksheets/sheet1.xml"])
 
+    def test_long_text_cut_as_excel_counts(self):
+        """Excel's 32,767 characters are UTF-16 units: a text of emoji is cut
+        at 16,383 of them, never inside one."""
+        content = self._write(
+            lambda workbook: workbook.add_sheet("Long").write_row(["😀" * 20000])
+        )
+        value = self._load(content)["Long"]["A1"].value
+        self.assertEqual(value, "😀" * 16383)
+
+    def test_an_error_while_adding_a_sheet_is_the_error_raised(self):
+        with self.assertRaisesRegex(TypeError, "booleans"):
+            with xlsx.Workbook(io.BytesIO()) as workbook:
+                workbook.add_sheet("Header", [(False, 10)])
+
     def test_refused_values(self):
         """Booleans (Odoo's empty fields read False), NaN, infinity and
         unknown types are refused, not written as something else."""
@@ -191,6 +205,9 @@ class TestOkrXlsxWriter(TransactionCase):
                 "A name much longer than thirty-one characters",
                 "'quoted'",
                 "",
+                "History",
+                "Bad\x01name",
+                "a" * 30 + "'" + "b",
             ):
                 workbook.add_sheet(name).write_row([name or "empty"])
 
@@ -207,6 +224,11 @@ class TestOkrXlsxWriter(TransactionCase):
                 "A name much longer than thi (2)",
                 "quoted",
                 "Sheet7",
+                # Excel keeps History; no character XML forbids; no apostrophe
+                # at either end, even once cut
+                "History (2)",
+                "Badname",
+                "a" * 30,
             ],
         )
         self.assertTrue(all(len(name) <= 31 for name in workbook.sheetnames))

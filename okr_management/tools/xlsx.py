@@ -53,6 +53,7 @@ _EXCEL_ESCAPE = re.compile(
 )
 _WHITESPACE = frozenset(" \t\n\r")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BUILTIN_NUM_FORMATS = {
     "General": 0,
     "0": 1,
@@ -86,10 +87,20 @@ def _escape_xml(value):
     )
 
 
+def _cap(value):
+    """``value`` cut to Excel's 32,767 characters, counted as Excel counts
+    them (UTF-16 units), never inside a surrogate pair."""
+    if len(value) <= MAX_STRING // 2:
+        return value
+    units = value.encode("utf-16-le", "surrogatepass")
+    if len(units) <= 2 * MAX_STRING:
+        return value
+    return units[: 2 * MAX_STRING].decode("utf-16-le", "ignore")
+
+
 def _text(value):
     """The content of a string cell after its attributes (``t``, ``<is>``)."""
-    if len(value) > MAX_STRING:
-        value = value[:MAX_STRING]
+    value = _cap(value)
     if _SPECIAL.search(value):
         value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         value = _EXCEL_ESCAPE.sub(_escape_char, value)
@@ -363,15 +374,20 @@ class Workbook:
     # ------------------------------------------------------------------
     def _sheet_name(self, name):
         """``name`` made a valid, unique sheet name: at most 31 characters,
-        none of []:*?/\\, no apostrophe at either end."""
-        name = _SHEET_NAME_FORBIDDEN.sub("_", name or "").strip("'")
-        name = name[:SHEET_NAME_MAX] or f"Sheet{len(self._sheets) + 1}"
+        none of []:*?/\\ nor a character XML forbids, no apostrophe at
+        either end, not Excel's own History."""
+        name = _SHEET_NAME_FORBIDDEN.sub("_", name or "")
+        name = _XML_FORBIDDEN.sub("", name)
         taken = {sheet.name.lower() for sheet in self._sheets}
-        candidate, number = name, 1
+        taken.add("history")
+        candidate = name[:SHEET_NAME_MAX].strip("'").strip() or (
+            f"Sheet{len(self._sheets) + 1}"
+        )
+        base, number = candidate, 1
         while candidate.lower() in taken:
             number += 1
             suffix = f" ({number})"
-            candidate = name[: SHEET_NAME_MAX - len(suffix)] + suffix
+            candidate = base[: SHEET_NAME_MAX - len(suffix)].strip("'") + suffix
         return candidate
 
     def add_sheet(self, name, columns=(), header_format=None):
@@ -381,15 +397,25 @@ class Workbook:
         if self._sheet is not None:
             self._sheet._close()
         index = len(self._sheets) + 1
-        stream = self._zip.open(f"xl/worksheets/sheet{index}.xml", "w")
-        self._sheet = Sheet(
-            self,
-            self._sheet_name(name),
-            stream,
-            list(columns),
-            header_format,
-            selected=index == 1,
+        # Zip64 whatever the size: a sheet's XML may pass 2 GiB
+        stream = self._zip.open(
+            f"xl/worksheets/sheet{index}.xml", "w", force_zip64=True
         )
+        try:
+            self._sheet = Sheet(
+                self,
+                self._sheet_name(name),
+                stream,
+                list(columns),
+                header_format,
+                selected=index == 1,
+            )
+        except Exception:
+            # the entry is closed, so that the caller sees this error and not
+            # the zip's refusal to close with an entry open
+            self._sheet = None
+            stream.close()
+            raise
         self._sheets.append(self._sheet)
         return self._sheet
 
