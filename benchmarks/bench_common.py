@@ -2,6 +2,7 @@
 three modules and no demo data. Not a test module (pytest does not collect it)."""
 
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -49,6 +50,59 @@ def create_database(config_path, db_name, modules=MODULES):
         check=True,
     )
     return time.perf_counter() - started
+
+
+# seeding through the ORM without the chatter's work (tracking, followers)
+SEED_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+}
+
+
+def _proc_status_mb(key):
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reset_peak_rss():
+    """Reset the process's peak RSS (Linux) and return the current RSS in MB."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs:
+            clear_refs.write("5")
+    except OSError as error:
+        print(f"peak RSS not reset ({error}): the figure is the process's peak")  # pylint: disable=print-used
+    return _proc_status_mb("VmRSS")
+
+
+def peak_rss():
+    """Peak RSS in MB since the last reset_peak_rss() (Linux), else ever."""
+    return _proc_status_mb("VmHWM")
+
+
+class Measure:
+    """Queries and milliseconds of a block, commit-time work included, on a
+    cold record cache (as a new request)."""
+
+    def __init__(self, env):
+        self.env = env
+
+    def __call__(self, func):
+        env = self.env
+        env.flush_all()
+        env.cr.flush()
+        env.invalidate_all()
+        count0 = env.cr.sql_log_count
+        started = time.perf_counter()
+        result = func()
+        env.flush_all()
+        env.cr.flush()  # precommit hooks: tracking, followers, alerts, badges
+        elapsed = (time.perf_counter() - started) * 1000
+        return env.cr.sql_log_count - count0, elapsed, result
 
 
 def make_reporter(rows, peak_mb, width):

@@ -46,7 +46,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import statistics
 import subprocess
 import time
@@ -54,7 +53,15 @@ import traceback
 from collections import Counter
 from datetime import date, timedelta
 
-from bench_common import MODULES, ROOT, create_database, write_config
+from bench_common import (
+    MODULES,
+    ROOT,
+    SEED_CONTEXT,
+    Measure,
+    create_database,
+    peak_rss,
+    write_config,
+)
 
 SIZES = (200, 2000)
 KEY_RESULTS_PER_OBJECTIVE = 4
@@ -71,37 +78,6 @@ TASK_DOMAIN = [("display_in_project", "=", True)]
 # Targets of issue 13
 QUERY_RATIO_TARGET = 1.0
 TIME_RATIO_TARGET = 1.2
-SEED_CONTEXT = {
-    "tracking_disable": True,
-    "mail_create_nolog": True,
-    "mail_create_nosubscribe": True,
-    "mail_notrack": True,
-}
-
-
-def peak_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-class Measure:
-    """Queries and milliseconds of a block, commit-time work included, on a
-    cold record cache (as a new request)."""
-
-    def __init__(self, env):
-        self.env = env
-
-    def __call__(self, func):
-        env = self.env
-        env.flush_all()
-        env.cr.flush()
-        env.invalidate_all()
-        count0 = env.cr.sql_log_count
-        started = time.perf_counter()
-        result = func()
-        env.flush_all()
-        env.cr.flush()  # precommit hooks: tracking, followers
-        elapsed = (time.perf_counter() - started) * 1000
-        return env.cr.sql_log_count - count0, elapsed, result
 
 
 class QueryLog:
@@ -483,7 +459,7 @@ class Report:
                 "operation": label,
                 "queries": queries,
                 "ms": round(ms, 1),
-                "peak_mb": round(peak_mb(), 1),
+                "peak_mb": round(peak_rss(), 1),
                 "notes": notes,
             }
         )

@@ -31,9 +31,17 @@ import os
 import time
 from datetime import date, timedelta
 
-from bench_common import create_database, make_reporter, run_main, write_config
+from bench_common import (
+    SEED_CONTEXT,
+    Measure,
+    create_database,
+    make_reporter,
+    peak_rss,
+    reset_peak_rss,
+    run_main,
+    write_config,
+)
 from bench_export import odoo_list_export_xlsx
-from benchmark_okr_management import Measure, peak_rss, reset_peak_rss
 
 DEPARTMENTS = 10
 EMPLOYEES = 2000
@@ -58,13 +66,7 @@ def quarter_dates(index):
 def seed(env):
     """Departments, employees, an HR officer and 10,000 completed appraisals
     (frozen OKR figures)."""
-    ctx = {
-        "tracking_disable": True,
-        "mail_create_nolog": True,
-        "mail_create_nosubscribe": True,
-        "mail_notrack": True,
-    }
-    env = env(context=dict(env.context, **ctx))
+    env = env(context=dict(env.context, **SEED_CONTEXT))
     officer = env["res.users"].create(
         {
             "name": "Bench HR Officer",

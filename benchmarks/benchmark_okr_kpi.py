@@ -22,8 +22,16 @@ import statistics
 import time
 from datetime import date, timedelta
 
-from bench_common import create_database, make_reporter, run_main, write_config
-from benchmark_okr_management import Measure, board_spec, load_board, peak_rss
+from bench_common import (
+    SEED_CONTEXT,
+    Measure,
+    create_database,
+    make_reporter,
+    peak_rss,
+    run_main,
+    write_config,
+)
+from benchmark_okr_management import board_spec, load_board
 
 DEPARTMENTS = 10
 LINES_PER_DEPARTMENT = 2
@@ -35,13 +43,7 @@ RUNS = 5
 
 
 def seed(env):
-    ctx = {
-        "tracking_disable": True,
-        "mail_create_nolog": True,
-        "mail_create_nosubscribe": True,
-        "mail_notrack": True,
-    }
-    env = env(context=dict(env.context, **ctx))
+    env = env(context=dict(env.context, **SEED_CONTEXT))
     today = date.today()
     rng = random.Random(22)
     manager_user = env["res.users"].create(

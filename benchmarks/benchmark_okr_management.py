@@ -21,11 +21,19 @@ next to the time. The database is dropped at the end unless --keep is given.
 # pylint: disable=invalid-commit,print-used
 
 import os
-import resource
 import time
 from datetime import date, timedelta
 
-from bench_common import create_database, make_reporter, run_main, write_config
+from bench_common import (
+    SEED_CONTEXT,
+    Measure,
+    create_database,
+    make_reporter,
+    peak_rss,
+    reset_peak_rss,
+    run_main,
+    write_config,
+)
 from bench_export import odoo_list_export_xlsx
 
 OBJECTIVES = 2000
@@ -36,59 +44,10 @@ EMPLOYEES = 200
 BATCH = 10000
 
 
-def _proc_status_mb(key):
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def reset_peak_rss():
-    """Reset the process's peak RSS (Linux) and return the current RSS in MB."""
-    try:
-        with open("/proc/self/clear_refs", "w") as clear_refs:
-            clear_refs.write("5")
-    except OSError as error:
-        print(f"peak RSS not reset ({error}): the figure is the process's peak")
-    return _proc_status_mb("VmRSS")
-
-
-def peak_rss():
-    """Peak RSS in MB since the last reset_peak_rss() (Linux), else ever."""
-    return _proc_status_mb("VmHWM")
-
-
-class Measure:
-    """Queries and milliseconds of a block, commit-time work included."""
-
-    def __init__(self, env):
-        self.env = env
-
-    def __call__(self, func):
-        env = self.env
-        env.flush_all()
-        env.cr.flush()
-        env.invalidate_all()
-        count0 = env.cr.sql_log_count
-        started = time.perf_counter()
-        result = func()
-        env.flush_all()
-        env.cr.flush()  # precommit hooks: tracking, alerts, badges
-        elapsed = (time.perf_counter() - started) * 1000
-        return env.cr.sql_log_count - count0, elapsed, result
-
-
 def seed(env):
     """Departments, employees, an OKR manager and one running cycle with
     2,000 objectives, 8,000 key results and 80,000 check-ins."""
-    ctx = {
-        "tracking_disable": True,
-        "mail_create_nolog": True,
-        "mail_create_nosubscribe": True,
-        "mail_notrack": True,
-    }
-    env = env(context=dict(env.context, **ctx))
+    env = env(context=dict(env.context, **SEED_CONTEXT))
     today = date.today()
     manager_user = env["res.users"].create(
         {
