@@ -81,14 +81,14 @@ class OkrAppraisalReportExport(models.TransientModel):
         and dropped from the cache after each chunk, and written by the
         suite's streaming writer: the memory stays flat whatever their
         number."""
-        if len(rows) >= xlsx.MAX_ROWS:
+        if len(rows) > xlsx.max_data_rows():
             raise UserError(
                 _(
                     "%(count)s appraisals match the filters, more than the "
                     "%(limit)s rows a spreadsheet's sheet holds: narrow the "
                     "filters.",
                     count=len(rows),
-                    limit=xlsx.MAX_ROWS - 1,
+                    limit=xlsx.max_data_rows(),
                 )
             )
         format_score = functools.partial(

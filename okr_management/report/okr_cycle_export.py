@@ -122,22 +122,6 @@ class OkrCycleExport(models.AbstractModel):
         return workbook.add_sheet(name, columns, header_format=formats["header"])
 
     @api.model
-    def _text_cells(self):
-        """A function from a text repeated on many rows (a name) to its cell,
-        escaped once per text."""
-        cells = {}
-
-        def text_cell(value):
-            if not value:
-                return None
-            cell = cells.get(value)
-            if cell is None:
-                cell = cells[value] = xlsx.text_cell(value)
-            return cell
-
-        return text_cell
-
-    @api.model
     def _selection_labels(self, model_name, field_name):
         """{value: label cell}: each label escaped once for the workbook."""
         field = self.env[model_name]._fields[field_name]
@@ -207,7 +191,7 @@ class OkrCycleExport(models.AbstractModel):
         )
         band_labels = self._selection_labels("okr.objective", "score_band")
         percent = formats["percent"]
-        text_cell = self._text_cells()
+        text_cell = xlsx.text_cells()
         for objective in objectives:
             path = " / ".join(
                 names.get(int(ancestor_id), "…")
@@ -306,12 +290,12 @@ class OkrCycleExport(models.AbstractModel):
             scale=self.env["okr.score.mixin"]._get_score_scale(),
         )
         percent, date_format = formats["percent"], formats["date"]
-        text_cell = self._text_cells()
+        text_cell = xlsx.text_cells()
         names = {}
         for key_result in key_results:
             objective_name = objective_names.get(key_result.objective_id.id)
             value_format = self._get_value_format(workbook, formats, key_result)
-            unit = xlsx.text_cell(key_result.unit)
+            unit = text_cell(key_result.unit)
             names[key_result.id] = (
                 objective_name,
                 xlsx.text_cell(key_result.name),
@@ -414,13 +398,13 @@ class OkrCycleExport(models.AbstractModel):
             .search([("cycle_id", "=", cycle.id)], order="key_result_id, date, id")
             .ids
         )
-        if len(check_in_ids) >= xlsx.MAX_ROWS:
+        if len(check_in_ids) > xlsx.max_data_rows():
             raise UserError(
                 _(
                     "The cycle has %(count)s check-ins, more than the %(limit)s "
                     "rows a spreadsheet's sheet holds.",
                     count=len(check_in_ids),
-                    limit=xlsx.MAX_ROWS - 1,
+                    limit=xlsx.max_data_rows(),
                 )
             )
         self.env["okr.check.in"].flush_model(
@@ -506,7 +490,7 @@ class OkrCycleExport(models.AbstractModel):
         )
         yes = xlsx.text_cell(_("Yes"))
         date_format = formats["date"]
-        text_cell = self._text_cells()
+        text_cell = xlsx.text_cells()
         styles = (None,) * 6 + (date_format, None, date_format, None)
         for change in changes:
             sheet.write_row(

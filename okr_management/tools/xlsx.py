@@ -116,6 +116,27 @@ def text_cell(value):
     return Fragment(_text(value))
 
 
+def text_cells():
+    """A function from a text repeated on many rows (a name, a unit, a
+    label) to its cell, escaped once per text; None when empty."""
+    cells = {}
+
+    def text_cell_of(value):
+        if not value:
+            return None
+        cell = cells.get(value)
+        if cell is None:
+            cell = cells[value] = text_cell(value)
+        return cell
+
+    return text_cell_of
+
+
+def max_data_rows():
+    """The rows a sheet holds below its header row."""
+    return MAX_ROWS - 1
+
+
 def column_letters(index):
     """Excel's name of the 0-based column ``index``: 0 -> A, 27 -> AB."""
     name = ""
