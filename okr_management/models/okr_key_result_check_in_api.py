@@ -483,11 +483,17 @@ class OkrKeyResultCheckInApi(models.Model):
             return self
         return self.filtered_domain(self.env.user._okr_check_in_domain())
 
-    def _filter_checkable_by_hand(self):
-        """The key results the current user may check in on by hand: those
-        whose value is not computed from a source, and that they own or
-        manage. The check-in wizards list these."""
+    def _filter_taking_check_ins(self):
+        """The key results that take check-ins by hand, whoever checks in:
+        their value is neither computed from a source nor from their
+        milestones."""
         computed = self._get_computed_sources()
         return self.filtered(
             lambda kr: kr.source not in computed and kr.metric_type != "milestone"
-        )._filter_check_in_allowed()
+        )
+
+    def _filter_checkable_by_hand(self):
+        """The key results the current user may check in on by hand: those
+        that take check-ins and that they own or manage. The check-in
+        wizards list these."""
+        return self._filter_taking_check_ins()._filter_check_in_allowed()

@@ -247,7 +247,6 @@ class OkrObjectiveBoard(models.Model):
         counts = self._get_board_counts()
         max_objectives, max_key_results = self._get_focus_limits()
         today = fields.Date.context_today(self)
-        computed_sources = self.env["okr.key.result"]._get_computed_sources()
         for objective in self:
             origin_id = objective._origin.id
             key_results = (
@@ -258,12 +257,7 @@ class OkrObjectiveBoard(models.Model):
             key_result_count = len(key_results)
             objective.key_result_count = key_result_count
             objective.manual_key_result_count = len(
-                key_results.filtered(
-                    lambda key_result: (
-                        key_result.source not in computed_sources
-                        and key_result.metric_type != "milestone"
-                    )
-                )
+                key_results._filter_taking_check_ins()
             )
             objective.key_result_overview = (
                 "\n".join(
